@@ -1,0 +1,112 @@
+import { ClaimKindSchema } from '@kc/classifier';
+import { z } from 'zod';
+
+export const ROLES = ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const CASE_STATUSES = [
+  'new',
+  'in_review',
+  'verified_false',
+  'verified_misleading',
+  'dismissed',
+  'correction_requested',
+  'rebuttal_published',
+  'escalated',
+  'closed',
+] as const;
+export const CaseStatusSchema = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof CaseStatusSchema>;
+
+export const VERDICTS = ['false', 'misleading', 'true', 'not_covid'] as const;
+export const VerdictSchema = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const PosterSchema = z.object({
+  id: z.string(),
+  platform: z.string(),
+  handle: z.string(),
+  profileUrl: z.url().nullable(),
+  displayName: z.string().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type Poster = z.infer<typeof PosterSchema>;
+
+export const CaseVerdictSchema = z.object({
+  verdict: VerdictSchema,
+  note: z.string(),
+  sources: z.array(z.string()),
+  by: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+
+export const CaseSchema = z.object({
+  id: z.string(),
+  status: CaseStatusSchema,
+  /** Incremented by every change; a write naming an older version is refused (409). */
+  version: z.number().int().positive(),
+  claimKey: z.string(),
+  claimType: ClaimKindSchema.nullable(),
+  title: z.string(),
+  score: z.number(),
+  postCount: z.number().int().nonnegative(),
+  assignee: z.string().nullable(),
+  posterId: z.string().nullable(),
+  verdict: CaseVerdictSchema.nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type Case = z.infer<typeof CaseSchema>;
+
+export const CorrectionSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  recipient: z.string(),
+  channel: z.string(),
+  message: z.string(),
+  dueAt: z.iso.datetime({ offset: true }),
+  status: z.enum(['requested', 'corrected', 'taken_down', 'ignored']),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type Correction = z.infer<typeof CorrectionSchema>;
+
+export const ESCALATION_STATUSES = ['pending_approval', 'sent', 'acknowledged', 'in_progress', 'closed'] as const;
+export const EscalationSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  unit: z.string(),
+  summary: z.string(),
+  status: z.enum(ESCALATION_STATUSES),
+  requestedBy: z.string(),
+  requestedAt: z.iso.datetime({ offset: true }),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.iso.datetime({ offset: true }).nullable(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type Escalation = z.infer<typeof EscalationSchema>;
+
+/** One entry of the append-only, hash-chained audit log; also the case timeline. */
+export const CaseEventSchema = z.object({
+  seq: z.number().int().positive(),
+  caseId: z.string().nullable(),
+  at: z.iso.datetime({ offset: true }),
+  actor: z.string(),
+  action: z.string(),
+  fromStatus: CaseStatusSchema.nullable(),
+  toStatus: CaseStatusSchema.nullable(),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type CaseEvent = z.infer<typeof CaseEventSchema>;
+
+export const UserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: RoleSchema,
+  displayName: z.string().nullable(),
+});
+export type User = z.infer<typeof UserSchema>;

@@ -1,0 +1,16 @@
+export * from './domain/index.js';
+export { ConflictError, KcError, NotFoundError, PoisonMessageError, StorageError } from './errors.js';
+export { FsEvidenceStore } from './fs-evidence-store.js';
+export * from './ports.js';
+export {
+  type Logger,
+  StreamProcessor,
+  type StreamProcessorContext,
+  type StreamProcessorOptions,
+  type StreamProcessorStats,
+} from './processor.js';
+export { SqliteBus, type SqliteBusOptions } from './sqlite/bus.js';
+export { SqliteCaseStore } from './sqlite/case-store.js';
+export { ftsQuery } from './sqlite/fts.js';
+export { SqlitePostIndex } from './sqlite/post-index.js';
+export { SqliteUserStore } from './sqlite/user-store.js';

@@ -1,0 +1,203 @@
+/**
+ * The ports: interfaces every storage adapter implements (SQLite for the embedded default;
+ * Kafka and Elasticsearch for scale-out). Nothing here depends on an engine.
+ */
+import type {
+  Case,
+  CaseAction,
+  CaseEvent,
+  CaseStatus,
+  Classification,
+  Correction,
+  Escalation,
+  Post,
+  Poster,
+  Role,
+  User,
+  Verdict,
+} from './domain/index.js';
+
+// ---------------------------------------------------------------- Bus
+
+export const TOPICS = { postsRaw: 'posts.raw', postsDead: 'posts.dead' } as const;
+
+export interface BusRecord {
+  readonly topic: string;
+  readonly key: string;
+  /** Raw bytes as published; consumers decode and validate them. */
+  readonly value: Uint8Array;
+  /** Position in the topic (string: Kafka offsets exceed 2^53). */
+  readonly offset: string;
+  readonly timestamp: string;
+}
+
+export interface ConsumeOptions {
+  readonly group: string;
+  readonly topic: string;
+  readonly maxBatch: number;
+  /**
+   * Processes one batch. The batch is committed only after this resolves; if it throws,
+   * the same batch is delivered again (at-least-once).
+   */
+  readonly handler: (batch: readonly BusRecord[]) => Promise<void>;
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface Consumer {
+  /** Finishes the batch in flight, commits it, and stops. */
+  stop(): Promise<void>;
+}
+
+export interface DeadLetter {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly offset: string;
+  readonly reason: string;
+}
+
+export interface Bus {
+  publish(topic: string, messages: readonly { key: string; value: string | Uint8Array }[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<Consumer>;
+  /** Messages after the group's committed position. */
+  lag(group: string, topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- PostIndex
+
+export interface IndexedPost {
+  readonly post: Post;
+  readonly classification: Classification;
+  readonly indexedAt: string;
+}
+
+export interface PostSearchQuery {
+  readonly q?: string;
+  readonly flagged?: boolean;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface PostIndex {
+  /** Inserts or replaces by post id; idempotent. */
+  upsert(posts: readonly IndexedPost[]): Promise<void>;
+  get(ids: readonly string[]): Promise<IndexedPost[]>;
+  search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- CaseStore
+
+export interface Actor {
+  readonly userId: string;
+  readonly username: string;
+  readonly role: Role;
+}
+
+export interface FlaggedPost {
+  readonly postId: string;
+  readonly title: string;
+  readonly text: string;
+  readonly classification: Classification;
+  readonly author: Post['author'];
+  readonly at: string;
+}
+
+export interface CaseListQuery {
+  readonly status?: readonly CaseStatus[];
+  readonly q?: string;
+  readonly assignee?: string;
+  /** Only cases with an approved escalation (what a police liaison may see). */
+  readonly escalatedOnly?: boolean;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface CaseDetail {
+  readonly case: Case;
+  readonly postIds: readonly string[];
+  readonly poster: Poster | null;
+  readonly corrections: readonly Correction[];
+  readonly escalations: readonly Escalation[];
+}
+
+/** A change to one case: the store checks version and workflow inside one transaction. */
+export type CaseCommand =
+  | { readonly action: 'assign'; readonly assignee: string }
+  | {
+      readonly action: 'verdict';
+      readonly verdict: Verdict;
+      readonly note: string;
+      readonly sources: readonly string[];
+    }
+  | {
+      readonly action: 'link_poster';
+      readonly platform: string;
+      readonly handle: string;
+      readonly profileUrl: string | null;
+      readonly displayName: string | null;
+    }
+  | {
+      readonly action: 'request_correction';
+      readonly recipient: string;
+      readonly channel: string;
+      readonly message: string;
+      readonly dueAt: string;
+    }
+  | { readonly action: 'request_escalation'; readonly unit: string; readonly summary: string }
+  | { readonly action: 'approve_escalation'; readonly escalationId: string }
+  | { readonly action: 'acknowledge_escalation'; readonly escalationId: string };
+
+export interface CaseStore {
+  /** Opens a case for the post's claim or attaches the post to the open one; idempotent per post. */
+  recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }>;
+  list(query: CaseListQuery): Promise<{ items: Case[]; total: number }>;
+  get(caseId: string): Promise<CaseDetail | null>;
+  caseIdOfEscalation(escalationId: string): Promise<string | null>;
+  /**
+   * Applies a command. Throws NotFoundError, or ConflictError when `expectedVersion` is stale
+   * or the workflow does not allow the action from the current status.
+   */
+  apply(caseId: string, command: CaseCommand, actor: Actor, expectedVersion?: number): Promise<CaseDetail>;
+  /** The case's audit entries, oldest first. */
+  audit(caseId: string): Promise<CaseEvent[]>;
+  /** Re-hashes the whole chain; returns the first broken sequence number, if any. */
+  verifyAudit(): Promise<{ ok: boolean; entries: number; brokenAt: number | null; reason: string | null }>;
+  close(): Promise<void>;
+}
+
+export type { CaseAction };
+
+// ---------------------------------------------------------------- Users
+
+export interface UserStore {
+  add(input: { username: string; role: Role; password: string; displayName?: string | null }): Promise<User>;
+  list(): Promise<User[]>;
+  count(): Promise<number>;
+  /** Checks the password; null when the user does not exist or the password is wrong. */
+  authenticate(username: string, password: string): Promise<User | null>;
+  createSession(userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
+  /** The user of a live session, or null when unknown or expired. */
+  resolveSession(token: string): Promise<User | null>;
+  revokeSession(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- Evidence
+
+export interface EvidenceMeta {
+  readonly kind: 'html' | 'screenshot';
+  readonly url: string;
+  readonly capturedAt: string;
+  readonly contentType: string;
+}
+
+export interface EvidenceStore {
+  /** Stores bytes by SHA-256; storing the same bytes twice is a no-op. */
+  put(bytes: Uint8Array, meta: EvidenceMeta): Promise<{ sha256: string; bytes: number }>;
+  get(sha256: string): Promise<{ bytes: Uint8Array; meta: EvidenceMeta } | null>;
+  /** Re-hashes every blob; lists the ones whose content no longer matches its name. */
+  verify(): Promise<{ checked: number; tampered: string[] }>;
+}

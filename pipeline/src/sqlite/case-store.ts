@@ -1,0 +1,551 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type Case,
+  type CaseEvent,
+  type CaseStatus,
+  type Correction,
+  canTransition,
+  type Escalation,
+  type Poster,
+  statusForVerdict,
+} from '../domain/index.js';
+import { ConflictError, NotFoundError, StorageError } from '../errors.js';
+import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseStore, FlaggedPost } from '../ports.js';
+import { auditHash, GENESIS_HASH } from './audit-hash.js';
+import { type Db, migrate, openDb } from './db.js';
+import { ftsQuery, ftsText } from './fts.js';
+
+const SCHEMA = [
+  `CREATE TABLE cases (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     claim_key TEXT NOT NULL,
+     claim_type TEXT,
+     title TEXT NOT NULL,
+     score REAL NOT NULL,
+     post_count INTEGER NOT NULL,
+     assignee TEXT,
+     poster_id TEXT REFERENCES posters (id),
+     verdict TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX cases_claim ON cases (claim_key, status);
+   CREATE INDEX cases_status ON cases (status, updated_at);
+   CREATE INDEX cases_updated ON cases (updated_at);
+   CREATE TABLE case_posts (
+     post_id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL REFERENCES cases (id),
+     attached_at TEXT NOT NULL
+   );
+   CREATE INDEX case_posts_case ON case_posts (case_id, attached_at);
+   CREATE VIRTUAL TABLE cases_fts USING fts5(case_id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');
+   CREATE TABLE posters (
+     id TEXT PRIMARY KEY,
+     platform TEXT NOT NULL,
+     handle TEXT NOT NULL,
+     profile_url TEXT,
+     display_name TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE corrections (
+     id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL REFERENCES cases (id),
+     recipient TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     message TEXT NOT NULL,
+     due_at TEXT NOT NULL,
+     status TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE escalations (
+     id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL REFERENCES cases (id),
+     unit TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     status TEXT NOT NULL,
+     requested_by TEXT NOT NULL,
+     requested_at TEXT NOT NULL,
+     approved_by TEXT,
+     approved_at TEXT,
+     acknowledged_by TEXT,
+     acknowledged_at TEXT
+   );
+   CREATE INDEX escalations_case ON escalations (case_id);
+   CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY,
+     case_id TEXT,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     from_status TEXT,
+     to_status TEXT,
+     data TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX audit_case ON audit_log (case_id, seq);`,
+];
+
+const PIPELINE_ACTOR = 'system:pipeline';
+const OPEN_ESCALATION = ['pending_approval', 'sent', 'acknowledged', 'in_progress'];
+
+interface CaseRow {
+  id: string;
+  status: CaseStatus;
+  version: number;
+  claim_key: string;
+  claim_type: Case['claimType'];
+  title: string;
+  score: number;
+  post_count: number;
+  assignee: string | null;
+  poster_id: string | null;
+  verdict: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** CaseStore and the hash-chained audit log in SQLite; every change is one transaction. */
+export class SqliteCaseStore implements CaseStore {
+  readonly #db: Db;
+
+  static create(options: { file: string }): SqliteCaseStore {
+    if (!options.file) throw new TypeError('SqliteCaseStore needs a file');
+    return new SqliteCaseStore(openDb(options.file));
+  }
+
+  private constructor(db: Db) {
+    this.#db = db;
+    migrate(this.#db, SCHEMA);
+  }
+
+  async recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }> {
+    const claimKey = post.classification.claimKey;
+    if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
+    return this.#write(() => {
+      const known = this.#db.prepare('SELECT case_id FROM case_posts WHERE post_id = ?').get(post.postId) as
+        | { case_id: string }
+        | undefined;
+      if (known) return { caseId: known.case_id, created: false, attached: false };
+
+      const open = this.#db
+        .prepare(`SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`)
+        .get(claimKey) as CaseRow | undefined;
+      const text = ftsText(post.title, post.text);
+      if (open) {
+        this.#db
+          .prepare(
+            `UPDATE cases SET post_count = post_count + 1, score = MAX(score, ?), version = version + 1,
+               updated_at = ? WHERE id = ?`,
+          )
+          .run(post.classification.score, post.at, open.id);
+        this.#db
+          .prepare('INSERT INTO case_posts (post_id, case_id, attached_at) VALUES (?, ?, ?)')
+          .run(post.postId, open.id, post.at);
+        this.#db.prepare('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(open.id, text);
+        this.#appendAudit(
+          open.id,
+          PIPELINE_ACTOR,
+          'post_attached',
+          open.status,
+          open.status,
+          { postId: post.postId },
+          post.at,
+        );
+        return { caseId: open.id, created: false, attached: true };
+      }
+
+      const caseId = `c_${createHash('sha256').update(`${claimKey}\n${post.postId}`).digest('hex').slice(0, 16)}`;
+      const title = titleOf(post);
+      this.#db
+        .prepare(
+          `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at)
+           VALUES (?, 'new', 1, ?, ?, ?, ?, 1, ?, ?)`,
+        )
+        .run(caseId, claimKey, post.classification.claimType, title, post.classification.score, post.at, post.at);
+      this.#db
+        .prepare('INSERT INTO case_posts (post_id, case_id, attached_at) VALUES (?, ?, ?)')
+        .run(post.postId, caseId, post.at);
+      this.#db.prepare('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(caseId, text);
+      this.#appendAudit(caseId, PIPELINE_ACTOR, 'case_opened', null, 'new', { postId: post.postId, claimKey }, post.at);
+      return { caseId, created: true, attached: true };
+    });
+  }
+
+  async list(query: CaseListQuery): Promise<{ items: Case[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status && query.status.length > 0) {
+      where.push(`c.status IN (${query.status.map(() => '?').join(', ')})`);
+      params.push(...query.status);
+    }
+    if (query.assignee) {
+      where.push('c.assignee = ?');
+      params.push(query.assignee);
+    }
+    if (query.escalatedOnly) {
+      where.push(`EXISTS (SELECT 1 FROM escalations e WHERE e.case_id = c.id AND e.status != 'pending_approval')`);
+    }
+    if (query.q !== undefined && query.q.trim() !== '') {
+      const match = ftsQuery(query.q);
+      if (!match) return { items: [], total: 0 };
+      where.push('c.id IN (SELECT case_id FROM cases_fts WHERE cases_fts MATCH ?)');
+      params.push(match);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM cases c ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.#db
+      .prepare(`SELECT c.* FROM cases c ${clause} ORDER BY c.updated_at DESC, c.id LIMIT ? OFFSET ?`)
+      .all(...params, query.limit, query.offset) as CaseRow[];
+    return { items: rows.map(toCase), total };
+  }
+
+  async get(caseId: string): Promise<CaseDetail | null> {
+    return this.#detail(caseId);
+  }
+
+  async caseIdOfEscalation(escalationId: string): Promise<string | null> {
+    const row = this.#db.prepare('SELECT case_id FROM escalations WHERE id = ?').get(escalationId) as
+      | { case_id: string }
+      | undefined;
+    return row?.case_id ?? null;
+  }
+
+  async apply(caseId: string, command: CaseCommand, actor: Actor, expectedVersion?: number): Promise<CaseDetail> {
+    return this.#write(() => {
+      const row = this.#db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
+      if (!row) throw new NotFoundError(`case ${caseId} not found`);
+      if (expectedVersion !== undefined && expectedVersion !== row.version) {
+        throw new ConflictError(
+          `case ${caseId} changed since version ${expectedVersion} (now ${row.version}); reload it`,
+          row.version,
+        );
+      }
+      if (!canTransition(command.action, row.status)) {
+        throw new ConflictError(
+          `action ${command.action} is not allowed on a case in status ${row.status}`,
+          row.version,
+        );
+      }
+      const at = new Date().toISOString();
+      let to: CaseStatus = row.status;
+      const set: Record<string, unknown> = {};
+      let data: Record<string, unknown> = {};
+
+      switch (command.action) {
+        case 'assign':
+          to = 'in_review';
+          set.assignee = command.assignee;
+          data = { assignee: command.assignee };
+          break;
+        case 'verdict':
+          to = statusForVerdict(command.verdict);
+          set.verdict = JSON.stringify({ ...command, action: undefined, by: actor.username, at });
+          data = { verdict: command.verdict, note: command.note, sources: command.sources };
+          break;
+        case 'link_poster': {
+          const posterId = `u_${createHash('sha256')
+            .update(`${command.platform}\n${command.handle.toLowerCase()}`)
+            .digest('hex')
+            .slice(0, 16)}`;
+          this.#db
+            .prepare(
+              `INSERT INTO posters (id, platform, handle, profile_url, display_name, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET profile_url = COALESCE(excluded.profile_url, profile_url),
+                 display_name = COALESCE(excluded.display_name, display_name)`,
+            )
+            .run(posterId, command.platform, command.handle, command.profileUrl, command.displayName, at);
+          set.poster_id = posterId;
+          data = { posterId };
+          break;
+        }
+        case 'request_correction': {
+          const id = `cr_${randomUUID()}`;
+          this.#db
+            .prepare(
+              `INSERT INTO corrections (id, case_id, recipient, channel, message, due_at, status, created_by, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?)`,
+            )
+            .run(id, caseId, command.recipient, command.channel, command.message, command.dueAt, actor.username, at);
+          to = 'correction_requested';
+          data = { correctionId: id, recipient: command.recipient, channel: command.channel, dueAt: command.dueAt };
+          break;
+        }
+        case 'request_escalation': {
+          const open = this.#db
+            .prepare(
+              `SELECT id FROM escalations WHERE case_id = ? AND status IN (${OPEN_ESCALATION.map(() => '?').join(', ')})`,
+            )
+            .get(caseId, ...OPEN_ESCALATION) as { id: string } | undefined;
+          if (open) throw new ConflictError(`case ${caseId} already has an open escalation ${open.id}`, row.version);
+          const id = `es_${randomUUID()}`;
+          this.#db
+            .prepare(
+              `INSERT INTO escalations (id, case_id, unit, summary, status, requested_by, requested_at)
+               VALUES (?, ?, ?, ?, 'pending_approval', ?, ?)`,
+            )
+            .run(id, caseId, command.unit, command.summary, actor.username, at);
+          data = { escalationId: id, unit: command.unit };
+          break;
+        }
+        case 'approve_escalation': {
+          const changed = this.#db
+            .prepare(
+              `UPDATE escalations SET status = 'sent', approved_by = ?, approved_at = ?
+               WHERE id = ? AND case_id = ? AND status = 'pending_approval'`,
+            )
+            .run(actor.username, at, command.escalationId, caseId).changes;
+          if (changed === 0)
+            throw new ConflictError(`escalation ${command.escalationId} is not waiting for approval`, row.version);
+          to = 'escalated';
+          data = { escalationId: command.escalationId };
+          break;
+        }
+        case 'acknowledge_escalation': {
+          const changed = this.#db
+            .prepare(
+              `UPDATE escalations SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?
+               WHERE id = ? AND case_id = ? AND status = 'sent'`,
+            )
+            .run(actor.username, at, command.escalationId, caseId).changes;
+          if (changed === 0)
+            throw new ConflictError(
+              `escalation ${command.escalationId} is not waiting for acknowledgement`,
+              row.version,
+            );
+          data = { escalationId: command.escalationId };
+          break;
+        }
+      }
+
+      const columns = Object.keys(set);
+      const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
+      const updated = this.#db
+        .prepare(
+          `UPDATE cases SET ${assignments ? `${assignments}, ` : ''}status = @status, version = version + 1,
+             updated_at = @at WHERE id = @id AND version = @version`,
+        )
+        .run({ ...set, status: to, at, id: caseId, version: row.version }).changes;
+      if (updated === 0) throw new ConflictError(`case ${caseId} changed concurrently; reload it`);
+      this.#appendAudit(caseId, actor.username, command.action, row.status, to, data, at);
+      return this.#detail(caseId)!;
+    });
+  }
+
+  async audit(caseId: string): Promise<CaseEvent[]> {
+    const rows = this.#db.prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq').all(caseId) as AuditRow[];
+    return rows.map(toEvent);
+  }
+
+  async verifyAudit(): Promise<{ ok: boolean; entries: number; brokenAt: number | null; reason: string | null }> {
+    let prev = GENESIS_HASH;
+    let expectedSeq = 1;
+    let entries = 0;
+    for (const row of this.#db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRow>) {
+      entries++;
+      const event = toEvent(row);
+      if (row.seq !== expectedSeq) {
+        return { ok: false, entries, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+      }
+      if (row.prev_hash !== prev) {
+        return {
+          ok: false,
+          entries,
+          brokenAt: row.seq,
+          reason: `entry ${row.seq} does not follow entry ${row.seq - 1}`,
+        };
+      }
+      if (auditHash(prev, event) !== row.hash) {
+        return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} was modified` };
+      }
+      prev = row.hash;
+      expectedSeq++;
+    }
+    return { ok: true, entries, brokenAt: null, reason: null };
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  #write<T>(fn: () => T): T {
+    try {
+      return this.#db.transaction(fn).immediate();
+    } catch (err) {
+      if (err instanceof ConflictError || err instanceof NotFoundError || err instanceof TypeError) throw err;
+      throw new StorageError('case store write failed', err);
+    }
+  }
+
+  #appendAudit(
+    caseId: string | null,
+    actor: string,
+    action: string,
+    from: CaseStatus | null,
+    to: CaseStatus | null,
+    data: Record<string, unknown>,
+    at: string,
+  ): void {
+    const last = this.#db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
+    const seq = (last?.seq ?? 0) + 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const event = { seq, caseId, at, actor, action, fromStatus: from, toStatus: to, data };
+    const hash = auditHash(prevHash, event);
+    this.#db
+      .prepare(
+        `INSERT INTO audit_log (seq, case_id, at, actor, action, from_status, to_status, data, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(seq, caseId, at, actor, action, from, to, JSON.stringify(data), prevHash, hash);
+  }
+
+  #detail(caseId: string): CaseDetail | null {
+    const row = this.#db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
+    if (!row) return null;
+    const postIds = (
+      this.#db
+        .prepare('SELECT post_id FROM case_posts WHERE case_id = ? ORDER BY attached_at, post_id')
+        .all(caseId) as {
+        post_id: string;
+      }[]
+    ).map((r) => r.post_id);
+    const posterRow = row.poster_id
+      ? (this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(row.poster_id) as PosterRow | undefined)
+      : undefined;
+    const corrections = (
+      this.#db.prepare('SELECT * FROM corrections WHERE case_id = ? ORDER BY created_at').all(caseId) as CorrectionRow[]
+    ).map(toCorrection);
+    const escalations = (
+      this.#db
+        .prepare('SELECT * FROM escalations WHERE case_id = ? ORDER BY requested_at')
+        .all(caseId) as EscalationRow[]
+    ).map(toEscalation);
+    return { case: toCase(row), postIds, poster: posterRow ? toPoster(posterRow) : null, corrections, escalations };
+  }
+}
+
+function titleOf(post: FlaggedPost): string {
+  const base = (post.title?.trim() || post.text.trim()).replace(/\s+/g, ' ');
+  return base.length > 140 ? `${base.slice(0, 139)}…` : base || '(không có nội dung)';
+}
+
+interface AuditRow {
+  seq: number;
+  case_id: string | null;
+  at: string;
+  actor: string;
+  action: string;
+  from_status: CaseStatus | null;
+  to_status: CaseStatus | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+interface PosterRow {
+  id: string;
+  platform: string;
+  handle: string;
+  profile_url: string | null;
+  display_name: string | null;
+  created_at: string;
+}
+interface CorrectionRow {
+  id: string;
+  case_id: string;
+  recipient: string;
+  channel: string;
+  message: string;
+  due_at: string;
+  status: Correction['status'];
+  created_by: string;
+  created_at: string;
+}
+interface EscalationRow {
+  id: string;
+  case_id: string;
+  unit: string;
+  summary: string;
+  status: Escalation['status'];
+  requested_by: string;
+  requested_at: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+
+function toCase(r: CaseRow): Case {
+  return {
+    id: r.id,
+    status: r.status,
+    version: r.version,
+    claimKey: r.claim_key,
+    claimType: r.claim_type,
+    title: r.title,
+    score: r.score,
+    postCount: r.post_count,
+    assignee: r.assignee,
+    posterId: r.poster_id,
+    verdict: r.verdict ? JSON.parse(r.verdict) : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+function toEvent(r: AuditRow): CaseEvent {
+  return {
+    seq: r.seq,
+    caseId: r.case_id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    data: JSON.parse(r.data),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+function toPoster(r: PosterRow): Poster {
+  return {
+    id: r.id,
+    platform: r.platform,
+    handle: r.handle,
+    profileUrl: r.profile_url,
+    displayName: r.display_name,
+    createdAt: r.created_at,
+  };
+}
+function toCorrection(r: CorrectionRow): Correction {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    recipient: r.recipient,
+    channel: r.channel,
+    message: r.message,
+    dueAt: r.due_at,
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+function toEscalation(r: EscalationRow): Escalation {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    unit: r.unit,
+    summary: r.summary,
+    status: r.status,
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at,
+    approvedBy: r.approved_by,
+    approvedAt: r.approved_at,
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedAt: r.acknowledged_at,
+  };
+}

@@ -1,0 +1,122 @@
+import { ClassificationSchema, PostSchema } from '../domain/index.js';
+import { StorageError } from '../errors.js';
+import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
+import { type Db, migrate, openDb } from './db.js';
+import { ftsQuery, ftsText } from './fts.js';
+
+const SCHEMA = [
+  `CREATE TABLE posts (
+     id TEXT PRIMARY KEY,
+     doc TEXT NOT NULL,
+     classification TEXT NOT NULL,
+     flagged INTEGER NOT NULL,
+     covid INTEGER NOT NULL,
+     score REAL NOT NULL,
+     fetched_at TEXT NOT NULL,
+     indexed_at TEXT NOT NULL
+   );
+   CREATE INDEX posts_flagged ON posts (flagged, fetched_at);
+   CREATE VIRTUAL TABLE posts_fts USING fts5(id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');`,
+];
+
+interface Row {
+  doc: string;
+  classification: string;
+  indexed_at: string;
+}
+
+/** PostIndex on SQLite FTS5 over diacritic-folded text (đ folded in Node, tones by FTS5). */
+export class SqlitePostIndex implements PostIndex {
+  readonly #db: Db;
+
+  static create(options: { file: string }): SqlitePostIndex {
+    if (!options.file) throw new TypeError('SqlitePostIndex needs a file');
+    return new SqlitePostIndex(openDb(options.file));
+  }
+
+  private constructor(db: Db) {
+    this.#db = db;
+    migrate(this.#db, SCHEMA);
+  }
+
+  async upsert(posts: readonly IndexedPost[]): Promise<void> {
+    const put = this.#db.prepare(
+      `INSERT INTO posts (id, doc, classification, flagged, covid, score, fetched_at, indexed_at)
+       VALUES (@id, @doc, @classification, @flagged, @covid, @score, @fetched_at, @indexed_at)
+       ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, classification = excluded.classification,
+         flagged = excluded.flagged, covid = excluded.covid, score = excluded.score,
+         fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at`,
+    );
+    const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE id = ?');
+    const fts = this.#db.prepare('INSERT INTO posts_fts (id, folded) VALUES (?, ?)');
+    try {
+      this.#db
+        .transaction(() => {
+          for (const { post, classification, indexedAt } of posts) {
+            put.run({
+              id: post.id,
+              doc: JSON.stringify(post),
+              classification: JSON.stringify(classification),
+              flagged: classification.flagged ? 1 : 0,
+              covid: classification.covid ? 1 : 0,
+              score: classification.score,
+              fetched_at: post.fetchedAt,
+              indexed_at: indexedAt,
+            });
+            unfts.run(post.id);
+            fts.run(post.id, ftsText(post.title, post.text, post.author?.name, post.author?.handle));
+          }
+        })
+        .immediate();
+    } catch (err) {
+      throw new StorageError('could not index posts', err);
+    }
+  }
+
+  async get(ids: readonly string[]): Promise<IndexedPost[]> {
+    if (ids.length === 0) return [];
+    const stmt = this.#db.prepare('SELECT doc, classification, indexed_at FROM posts WHERE id = ?');
+    const out: IndexedPost[] = [];
+    for (const id of ids) {
+      const row = stmt.get(id) as Row | undefined;
+      if (row) out.push(toIndexed(row));
+    }
+    return out;
+  }
+
+  async search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }> {
+    const flaggedClause = query.flagged === undefined ? '' : ` AND p.flagged = ${query.flagged ? 1 : 0}`;
+    if (query.q !== undefined && query.q.trim() !== '') {
+      const match = ftsQuery(query.q);
+      if (!match) return { items: [], total: 0 };
+      const from = `FROM posts_fts f JOIN posts p ON p.id = f.id WHERE posts_fts MATCH ?${flaggedClause}`;
+      const total = (this.#db.prepare(`SELECT COUNT(*) AS n ${from}`).get(match) as { n: number }).n;
+      const rows = this.#db
+        .prepare(`SELECT p.doc, p.classification, p.indexed_at ${from} ORDER BY bm25(posts_fts) LIMIT ? OFFSET ?`)
+        .all(match, query.limit, query.offset) as Row[];
+      return { items: rows.map(toIndexed), total };
+    }
+    const from = `FROM posts p WHERE 1 = 1${flaggedClause}`;
+    const total = (this.#db.prepare(`SELECT COUNT(*) AS n ${from}`).get() as { n: number }).n;
+    const rows = this.#db
+      .prepare(`SELECT p.doc, p.classification, p.indexed_at ${from} ORDER BY p.fetched_at DESC LIMIT ? OFFSET ?`)
+      .all(query.limit, query.offset) as Row[];
+    return { items: rows.map(toIndexed), total };
+  }
+
+  async count(): Promise<number> {
+    return (this.#db.prepare('SELECT COUNT(*) AS n FROM posts').get() as { n: number }).n;
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
+
+function toIndexed(row: Row): IndexedPost {
+  return {
+    post: PostSchema.parse(JSON.parse(row.doc)),
+    classification: ClassificationSchema.parse(JSON.parse(row.classification)),
+    indexedAt: row.indexed_at,
+  };
+}

@@ -1,0 +1,137 @@
+import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { type Role, RoleSchema, type User } from '../domain/index.js';
+import { ConflictError } from '../errors.js';
+import type { UserStore } from '../ports.js';
+import { type Db, migrate, openDb } from './db.js';
+
+const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEY_LEN = 32;
+
+const SCHEMA = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     role TEXT NOT NULL,
+     display_name TEXT,
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users (id),
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );`,
+];
+
+interface UserRow {
+  id: string;
+  username: string;
+  role: Role;
+  display_name: string | null;
+  password_hash: string;
+}
+
+/** Users with scrypt password hashes and opaque session tokens (only their hashes are stored). */
+export class SqliteUserStore implements UserStore {
+  readonly #db: Db;
+
+  static create(options: { file: string }): SqliteUserStore {
+    if (!options.file) throw new TypeError('SqliteUserStore needs a file');
+    return new SqliteUserStore(openDb(options.file));
+  }
+
+  private constructor(db: Db) {
+    this.#db = db;
+    migrate(this.#db, SCHEMA);
+  }
+
+  async add(input: { username: string; role: Role; password: string; displayName?: string | null }): Promise<User> {
+    if (!/^[a-z0-9._-]{3,40}$/i.test(input.username)) {
+      throw new TypeError('username must be 3–40 letters, digits, dots, dashes or underscores');
+    }
+    RoleSchema.parse(input.role);
+    if (input.password.length < 8) throw new TypeError('password must have at least 8 characters');
+    const salt = randomBytes(16);
+    const key = await scryptAsync(input.password.normalize('NFC'), salt, KEY_LEN, SCRYPT);
+    const hash = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+    const id = `usr_${randomUUID()}`;
+    try {
+      this.#db
+        .prepare(
+          'INSERT INTO users (id, username, role, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, input.username, input.role, input.displayName ?? null, hash, new Date().toISOString());
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ConflictError(`user ${input.username} already exists`);
+      }
+      throw err;
+    }
+    return { id, username: input.username, role: input.role, displayName: input.displayName ?? null };
+  }
+
+  async list(): Promise<User[]> {
+    return (this.#db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+  }
+
+  async count(): Promise<number> {
+    return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async authenticate(username: string, password: string): Promise<User | null> {
+    const row = this.#db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    // Hash even for unknown users so response time does not reveal which usernames exist.
+    const [, n, r, p, salt, expected] = (
+      row?.password_hash ?? `scrypt$16384$8$1$${'A'.repeat(24)}$${'A'.repeat(44)}`
+    ).split('$');
+    const key = await scryptAsync(password.normalize('NFC'), Buffer.from(salt!, 'base64'), KEY_LEN, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: SCRYPT.maxmem,
+    });
+    const want = Buffer.from(expected!, 'base64');
+    if (!row || want.length !== key.length || !timingSafeEqual(want, key)) return null;
+    return toUser(row);
+  }
+
+  async createSession(userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const expiresAt = new Date(now + ttlSeconds * 1000).toISOString();
+    this.#db
+      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(tokenHash(token), userId, new Date(now).toISOString(), expiresAt);
+    this.#db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date(now).toISOString());
+    return { token, expiresAt };
+  }
+
+  async resolveSession(token: string): Promise<User | null> {
+    const row = this.#db
+      .prepare(
+        `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ?`,
+      )
+      .get(tokenHash(token), new Date().toISOString()) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async revokeSession(token: string): Promise<void> {
+    this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function toUser(r: UserRow): User {
+  return { id: r.id, username: r.username, role: r.role, displayName: r.display_name };
+}
