@@ -1,0 +1,60 @@
+import { log as crawleeLog } from '@crawlee/core';
+import type { CrawlerContext, CrawlResult } from './context.js';
+import type { DemoWeb } from './demo-web/server.js';
+import { NewsCrawler } from './news-crawler.js';
+import { SocialPageCrawler } from './social-crawler.js';
+import type { Source } from './sources.js';
+
+export { CHROMIUM_ARGS, type CrawlerContext, type CrawlResult } from './context.js';
+export {
+  DEMO_ARTICLES,
+  DEMO_PAGE_NAME,
+  DEMO_SITE_NAME,
+  DEMO_SOCIAL_POSTS,
+  type DemoArticle,
+  type DemoExpectation,
+  type DemoSocialPost,
+} from './demo-web/content.js';
+export { type DemoWeb, startDemoWeb } from './demo-web/server.js';
+export { CrawlSetupError, SourceConfigError } from './errors.js';
+export { extractArticle } from './internal/extract-article.js';
+export { isPrivateAddress, refuseUnsafeUrl } from './internal/network-guard.js';
+export { feedLinks, NewsCrawler } from './news-crawler.js';
+export { SocialPageCrawler } from './social-crawler.js';
+export { loadSources, type Source, SourceSchema, SourcesFileSchema } from './sources.js';
+
+/** Runs the crawler that fits the source's kind. */
+export function crawlSource(source: Source, ctx: CrawlerContext): Promise<CrawlResult> {
+  // crawlee logs every request at INFO; the process logs its own summary per source instead.
+  crawleeLog.setLevel(ctx.verbose ? crawleeLog.LEVELS.INFO : crawleeLog.LEVELS.WARNING);
+  switch (source.kind) {
+    case 'rss':
+      return new NewsCrawler(source, ctx).run();
+    case 'social_page':
+      return new SocialPageCrawler(source, ctx).run();
+  }
+}
+
+/** The sources of the bundled demo web (loopback, so private networks are allowed). */
+export function demoSources(web: DemoWeb): Source[] {
+  return [
+    {
+      id: 'demo-tin-pho-nui',
+      kind: 'rss',
+      url: web.rssUrl,
+      platform: 'web',
+      region: 'Gia Lai',
+      limits: { maxPages: 50, maxPosts: 50 },
+      allowPrivateNetwork: true,
+    },
+    {
+      id: 'demo-hoi-yeu-pleiku',
+      kind: 'social_page',
+      url: web.socialUrl,
+      platform: 'facebook',
+      region: 'Gia Lai / TP. Pleiku',
+      limits: { maxPages: 1, maxPosts: 50 },
+      allowPrivateNetwork: true,
+    },
+  ];
+}

@@ -1,0 +1,104 @@
+import { type CheerioAPI, load } from 'cheerio';
+
+export interface ExtractedArticle {
+  readonly title: string | null;
+  readonly text: string;
+  readonly author: string | null;
+  readonly publishedAt: string | null;
+  readonly canonicalUrl: string | null;
+  readonly section: string | null;
+}
+
+/**
+ * Extracts an article from its HTML: JSON-LD NewsArticle first, then OpenGraph and meta
+ * tags, then the main text of <article>/<main> with menus, ads and comments left out.
+ */
+export function extractArticle(html: string, pageUrl: string): ExtractedArticle {
+  const $ = load(html);
+  const ld = newsArticleJsonLd($);
+  const meta = (sel: string) => $(sel).attr('content')?.trim() || null;
+  const title = str(ld?.headline) ?? meta('meta[property="og:title"]') ?? ($('h1').first().text().trim() || null);
+  const author = authorName(ld?.author) ?? meta('meta[name="author"]');
+  const publishedAt =
+    isoOrNull(str(ld?.datePublished)) ??
+    isoOrNull(meta('meta[property="article:published_time"]')) ??
+    isoOrNull($('time[datetime]').first().attr('datetime') ?? null);
+  const canonical = $('link[rel="canonical"]').attr('href') ?? meta('meta[property="og:url"]');
+  const section = str(ld?.articleSection) ?? meta('meta[property="article:section"]');
+  const text = str(ld?.articleBody) ?? mainText($);
+  return {
+    title,
+    text: text.trim(),
+    author,
+    publishedAt,
+    canonicalUrl: canonical ? safeUrl(canonical, pageUrl) : null,
+    section,
+  };
+}
+
+type Json = Record<string, unknown>;
+
+function newsArticleJsonLd($: CheerioAPI): Json | null {
+  const nodes: Json[] = [];
+  $('script[type="application/ld+json"]').each((_, el) => {
+    try {
+      const data = JSON.parse($(el).text()) as unknown;
+      const queue: unknown[] = [data];
+      while (queue.length > 0) {
+        const item = queue.shift();
+        if (Array.isArray(item)) queue.push(...item);
+        else if (item && typeof item === 'object') {
+          const obj = item as Json;
+          nodes.push(obj);
+          if (Array.isArray(obj['@graph'])) queue.push(...(obj['@graph'] as unknown[]));
+        }
+      }
+    } catch {
+      // Broken JSON-LD is common on real sites; fall back to the other sources.
+    }
+  });
+  return (
+    nodes.find((n) => {
+      const type = n['@type'];
+      const types = Array.isArray(type) ? type : [type];
+      return types.some((t) => t === 'NewsArticle' || t === 'Article' || t === 'ReportageNewsArticle');
+    }) ?? null
+  );
+}
+
+function mainText($: CheerioAPI): string {
+  const root = $('article').first().length ? $('article').first() : $('main').first().length ? $('main').first() : $('body');
+  const clone = root.clone();
+  clone.find('script, style, nav, header, footer, aside, form, .ads, .comments, .comment, .related').remove();
+  const paragraphs = clone
+    .find('p')
+    .map((_, p) => $(p).text().replace(/\s+/g, ' ').trim())
+    .get()
+    .filter((t) => t.length > 0);
+  return paragraphs.length > 0 ? paragraphs.join('\n\n') : clone.text().replace(/\s+/g, ' ').trim();
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+function authorName(v: unknown): string | null {
+  if (typeof v === 'string') return str(v);
+  if (Array.isArray(v)) return authorName(v[0]);
+  if (v && typeof v === 'object') return str((v as Json).name);
+  return null;
+}
+
+function isoOrNull(v: string | null): string | null {
+  if (!v) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+function safeUrl(href: string, base: string): string | null {
+  try {
+    return new URL(href, base).toString();
+  } catch {
+    return null;
+  }
+}
