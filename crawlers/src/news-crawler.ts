@@ -70,7 +70,13 @@ export class NewsCrawler {
             capturedAt,
             contentType: 'text/html; charset=utf-8',
           });
-          const ref: EvidenceRef = { sha256: stored.sha256, kind: 'html', url: pageUrl, capturedAt, bytes: stored.bytes };
+          const ref: EvidenceRef = {
+            sha256: stored.sha256,
+            kind: 'html',
+            url: pageUrl,
+            capturedAt,
+            bytes: stored.bytes,
+          };
           const url = article.canonicalUrl ?? pageUrl;
           const post: Post = {
             id: postId(source.platform, { url }),

@@ -31,7 +31,8 @@ export class SocialPageCrawler {
   readonly #ctx: CrawlerContext;
 
   constructor(source: Source, ctx: CrawlerContext) {
-    if (source.kind !== 'social_page') throw new TypeError(`SocialPageCrawler takes social_page sources, not ${source.kind}`);
+    if (source.kind !== 'social_page')
+      throw new TypeError(`SocialPageCrawler takes social_page sources, not ${source.kind}`);
     this.#source = source;
     this.#ctx = ctx;
   }
@@ -97,13 +98,19 @@ export class SocialPageCrawler {
             capturedAt,
             contentType: 'text/html; charset=utf-8',
           });
-          const htmlRef: EvidenceRef = { sha256: html.sha256, kind: 'html', url: pageUrl, capturedAt, bytes: html.bytes };
+          const htmlRef: EvidenceRef = {
+            sha256: html.sha256,
+            kind: 'html',
+            url: pageUrl,
+            capturedAt,
+            bytes: html.bytes,
+          };
           for (const item of raw.slice(0, maxPosts)) {
             if (!item.id || !item.text) continue;
             const url = item.permalink ?? pageUrl;
             const refs: EvidenceRef[] = [htmlRef];
             const shot = await page
-              .locator(`[data-post-id="${item.id.replace(/["\\]/g, "\\$&")}"]`)
+              .locator(`[data-post-id="${item.id.replace(/["\\]/g, '\\$&')}"]`)
               .first()
               .screenshot({ timeout: 10_000 })
               .catch((err: Error) => {

@@ -27,7 +27,8 @@ export type Source = z.infer<typeof SourceSchema>;
 export const SourcesFileSchema = z.object({ sources: z.array(SourceSchema).min(1) }).superRefine((file, ctx) => {
   const seen = new Set<string>();
   file.sources.forEach((s, i) => {
-    if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id ${s.id}` });
+    if (seen.has(s.id))
+      ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id ${s.id}` });
     seen.add(s.id);
   });
 });

@@ -53,7 +53,8 @@ export async function startDemoWeb(options: { port?: number; host?: string } = {
 function route(req: IncomingMessage, res: ServerResponse, base: string): void {
   const url = new URL(req.url ?? '/', base);
   const path = url.pathname;
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
   if (path === '/robots.txt') return send(res, 200, 'text/plain; charset=utf-8', 'User-agent: *\nAllow: /\n');
   if (path === '/') return send(res, 200, HTML, homePage(base));
   if (path === '/rss.xml') return send(res, 200, 'application/rss+xml; charset=utf-8', rss(base));
@@ -109,8 +110,7 @@ ${body}
 
 function homePage(base: string): string {
   const items = DEMO_ARTICLES.map(
-    (a) =>
-      `<li class="story"><a href="${esc(articleUrl(a, base))}">${esc(a.title)}</a><p>${esc(a.summary)}</p></li>`,
+    (a) => `<li class="story"><a href="${esc(articleUrl(a, base))}">${esc(a.title)}</a><p>${esc(a.summary)}</p></li>`,
   ).join('\n');
   return layout(
     DEMO_SITE_NAME,

@@ -67,7 +67,11 @@ function newsArticleJsonLd($: CheerioAPI): Json | null {
 }
 
 function mainText($: CheerioAPI): string {
-  const root = $('article').first().length ? $('article').first() : $('main').first().length ? $('main').first() : $('body');
+  const root = $('article').first().length
+    ? $('article').first()
+    : $('main').first().length
+      ? $('main').first()
+      : $('body');
   const clone = root.clone();
   clone.find('script, style, nav, header, footer, aside, form, .ads, .comments, .comment, .related').remove();
   const paragraphs = clone

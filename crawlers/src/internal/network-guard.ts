@@ -46,11 +46,14 @@ export async function refuseUnsafeUrl(raw: string, allowPrivateNetwork: boolean)
   } catch {
     return `not a URL: ${raw}`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http and https are crawled, not ${url.protocol}`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `only http and https are crawled, not ${url.protocol}`;
   if (allowPrivateNetwork) return null;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) return `cannot resolve ${host}`;
   const bad = addresses.find(isPrivateAddress);
-  return bad ? `${host} resolves to private address ${bad}; refused (set allowPrivateNetwork on the source to allow)` : null;
+  return bad
+    ? `${host} resolves to private address ${bad}; refused (set allowPrivateNetwork on the source to allow)`
+    : null;
 }

@@ -46,7 +46,7 @@ export class SqliteBus implements Bus {
     this.#db = openDb(options.file);
     this.#pollMs = options.pollMs ?? 200;
     this.#wake.setMaxListeners(100);
-    migrate(this.#db, SCHEMA);
+    migrate(this.#db, 'bus', SCHEMA);
   }
 
   async publish(topic: string, messages: readonly { key: string; value: string | Uint8Array }[]): Promise<void> {

@@ -119,7 +119,7 @@ export class SqliteCaseStore implements CaseStore {
 
   private constructor(db: Db) {
     this.#db = db;
-    migrate(this.#db, SCHEMA);
+    migrate(this.#db, 'case_store', SCHEMA);
   }
 
   async recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }> {

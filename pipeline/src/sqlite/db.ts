@@ -15,13 +15,20 @@ export function openDb(file: string): Db {
   return db;
 }
 
-/** Applies numbered schema steps once each, recording the version in user_version. */
-export function migrate(db: Db, steps: readonly string[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < steps.length; v++) {
-    db.transaction(() => {
-      db.exec(steps[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+/**
+ * Applies numbered schema steps of one component once each. Several components may share a
+ * file, so versions are kept per component in schema_migrations, not in user_version.
+ */
+export function migrate(db: Db, component: string, steps: readonly string[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  db.transaction(() => {
+    const row = db.prepare('SELECT version FROM schema_migrations WHERE component = ?').get(component) as
+      | { version: number }
+      | undefined;
+    for (let v = row?.version ?? 0; v < steps.length; v++) db.exec(steps[v]!);
+    db.prepare(
+      `INSERT INTO schema_migrations (component, version) VALUES (?, ?)
+       ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)`,
+    ).run(component, steps.length);
+  }).immediate();
 }

@@ -36,7 +36,7 @@ export class SqlitePostIndex implements PostIndex {
 
   private constructor(db: Db) {
     this.#db = db;
-    migrate(this.#db, SCHEMA);
+    migrate(this.#db, 'post_index', SCHEMA);
   }
 
   async upsert(posts: readonly IndexedPost[]): Promise<void> {

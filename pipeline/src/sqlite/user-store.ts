@@ -45,7 +45,7 @@ export class SqliteUserStore implements UserStore {
 
   private constructor(db: Db) {
     this.#db = db;
-    migrate(this.#db, SCHEMA);
+    migrate(this.#db, 'user_store', SCHEMA);
   }
 
   async add(input: { username: string; role: Role; password: string; displayName?: string | null }): Promise<User> {

@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { CONSOLE_DIR } from '@kc/dashboards';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { CaseApiContext } from './context.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorPlugin } from './plugins/errors.js';
+import { authRoutes } from './routes/auth.js';
+import { caseRoutes } from './routes/cases.js';
+import { systemRoutes } from './routes/system.js';
+
+/** Strict CSP for the console: no inline script, nothing from other origins. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+export interface BuildAppOptions {
+  /** A pino logger to use (the process's); without it the app does not log. */
+  readonly loggerInstance?: FastifyBaseLogger;
+  /** Largest request body, in bytes. */
+  readonly bodyLimit?: number;
+}
+
+/** Builds the case API and console as one fastify app (not listening; see server.ts). */
+export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {}) {
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Kiểm Chứng — case API',
+        description:
+          'Cases, posters, corrections and police escalations. Authenticate with `Authorization: Bearer <token>` from /api/auth/login.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(errorPlugin);
+  await app.register(authPlugin, { ctx });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', String(req.id));
+    if (!req.url.startsWith('/docs')) {
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONSOLE_CSP);
+    }
+  });
+
+  await app.register(authRoutes, { ctx });
+  await app.register(caseRoutes, { ctx });
+  await app.register(systemRoutes, { ctx });
+  await app.register(fastifyStatic, { root: fileURLToPath(CONSOLE_DIR), prefix: '/', index: 'index.html' });
+  return app;
+}
+
+export type CaseApp = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,18 @@
+import type { CaseStore, EvidenceStore, PostIndex, User, UserStore } from '@kc/pipeline';
+
+/** Everything the API needs, handed in by the process (no globals, no env reads here). */
+export interface CaseApiContext {
+  readonly cases: CaseStore;
+  readonly index: PostIndex;
+  readonly users: UserStore;
+  readonly evidence: EvidenceStore;
+  readonly sessionTtlSeconds: number;
+  /** Live figures of the process (crawls, pipeline), shown at /api/system/status. */
+  readonly status: () => Promise<Record<string, unknown>>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | null;
+  }
+}

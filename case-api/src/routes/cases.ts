@@ -1,0 +1,301 @@
+import {
+  type Actor,
+  CASE_ACTIONS,
+  type CaseAction,
+  type CaseCommand,
+  type CaseDetail,
+  canTransition,
+  type Role,
+  roleMayAct,
+  type User,
+} from '@kc/pipeline';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { CaseApiContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { requireRole, requireUser } from '../plugins/auth.js';
+import {
+  AssignBody,
+  AuditList,
+  CaseIdParams,
+  CaseList,
+  CaseListQuery,
+  CaseView,
+  CorrectionBody,
+  EscalationBody,
+  EscalationIdParams,
+  PosterBody,
+  VerdictBody,
+} from '../schemas/cases.js';
+import { errorResponses } from '../schemas/common.js';
+
+/** Roles that may see poster identity (DESIGN.md); every view is audited in a later issue. */
+const POSTER_VISIBLE_TO: readonly Role[] = ['analyst', 'supervisor', 'police_liaison'];
+const READERS: readonly Role[] = ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin'];
+
+export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async (app, { ctx }) => {
+  const actorOf = (u: User): Actor => ({ userId: u.id, username: u.username, role: u.role });
+
+  /** A police liaison sees only cases escalated to the police and approved. */
+  const visibleCase = async (user: User, id: string): Promise<CaseDetail> => {
+    const detail = await ctx.cases.get(id);
+    if (!detail) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy vụ việc ${id}.`);
+    if (user.role === 'police_liaison' && !detail.escalations.some((e) => e.status !== 'pending_approval')) {
+      throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy vụ việc ${id}.`);
+    }
+    return detail;
+  };
+
+  const view = async (user: User, detail: CaseDetail) => {
+    const [posts, timeline] = await Promise.all([ctx.index.get(detail.postIds), ctx.cases.audit(detail.case.id)]);
+    const maySeePoster = POSTER_VISIBLE_TO.includes(user.role);
+    const allowedActions = (Object.keys(CASE_ACTIONS) as CaseAction[]).filter(
+      (a) => roleMayAct(a, user.role) && canTransition(a, detail.case.status),
+    );
+    return {
+      case: detail.case,
+      posts: posts.map((p) => ({ post: p.post, classification: p.classification })),
+      poster: maySeePoster ? detail.poster : null,
+      posterHidden: !maySeePoster,
+      corrections: [...detail.corrections],
+      escalations: [...detail.escalations],
+      timeline,
+      allowedActions,
+    };
+  };
+
+  /** Runs a workflow command after the role check; `If-Match: <version>` guards against stale writes. */
+  const act = async (req: FastifyRequest, caseId: string, command: CaseCommand) => {
+    const user = requireUser(req);
+    if (!roleMayAct(command.action, user.role)) {
+      throw new ApiError('CASE_ERR_FORBIDDEN', `Vai trò ${user.role} không được phép thực hiện “${command.action}”.`);
+    }
+    await visibleCase(user, caseId);
+    const detail = await ctx.cases.apply(caseId, command, actorOf(user), expectedVersion(req));
+    req.log.info({ caseId, action: command.action, version: detail.case.version }, 'case changed');
+    return view(user, detail);
+  };
+
+  const caseResponse = { 200: CaseView, ...errorResponses };
+
+  app.get(
+    '/api/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'List cases (triage queue); police liaisons see only cases escalated to them',
+        querystring: CaseListQuery,
+        response: { 200: CaseList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const user = requireRole(req, READERS);
+      const q = req.query;
+      return ctx.cases.list({
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.assignee ? { assignee: q.assignee } : {}),
+        escalatedOnly: user.role === 'police_liaison',
+        limit: q.limit,
+        offset: q.offset,
+      });
+    },
+  );
+
+  app.get(
+    '/api/cases/:id',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'One case: posts, classifier reasons, poster, corrections, escalations, timeline',
+        params: CaseIdParams,
+        response: caseResponse,
+      },
+    },
+    async (req, reply) => {
+      const user = requireRole(req, READERS);
+      const detail = await visibleCase(user, req.params.id);
+      reply.header('etag', `"${detail.case.version}"`);
+      return view(user, detail);
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/assign',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign for review (new → in_review)',
+        params: CaseIdParams,
+        body: AssignBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      const user = requireUser(req);
+      const assignee = (await ctx.users.list()).find(
+        (u) => u.username.toLowerCase() === req.body.assignee.toLowerCase(),
+      );
+      if (!assignee || (assignee.role !== 'analyst' && assignee.role !== 'supervisor')) {
+        throw new ApiError('CASE_ERR_VALIDATION', `Không có chuyên viên nào tên “${req.body.assignee}”.`, [
+          { field: 'body.assignee', message: 'không phải chuyên viên hoặc lãnh đạo thanh tra' },
+        ]);
+      }
+      if (user.role === 'analyst' && assignee.id !== user.id) {
+        throw new ApiError(
+          'CASE_ERR_FORBIDDEN',
+          'Chuyên viên chỉ có thể tự nhận vụ việc; việc phân công do lãnh đạo thực hiện.',
+        );
+      }
+      return act(req, req.params.id, { action: 'assign', assignee: assignee.username });
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/verdict',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Record the verdict: false | misleading | true | not_covid',
+        params: CaseIdParams,
+        body: VerdictBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      const user = requireUser(req);
+      if (user.role === 'analyst') {
+        const detail = await visibleCase(user, req.params.id);
+        if (detail.case.assignee && detail.case.assignee !== user.username) {
+          throw new ApiError('CASE_ERR_FORBIDDEN', `Vụ việc đang được giao cho ${detail.case.assignee}.`);
+        }
+      }
+      return act(req, req.params.id, { action: 'verdict', ...req.body });
+    },
+  );
+
+  app.put(
+    '/api/cases/:id/poster',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Link the case to its poster',
+        params: CaseIdParams,
+        body: PosterBody,
+        response: caseResponse,
+      },
+    },
+    async (req) =>
+      act(req, req.params.id, {
+        action: 'link_poster',
+        platform: req.body.platform,
+        handle: req.body.handle,
+        profileUrl: req.body.profileUrl,
+        displayName: req.body.displayName ?? null,
+      }),
+  );
+
+  app.post(
+    '/api/cases/:id/corrections',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Request a correction from the outlet or poster, with a due date',
+        params: CaseIdParams,
+        body: CorrectionBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      if (Date.parse(req.body.dueAt) <= Date.now()) {
+        throw new ApiError('CASE_ERR_VALIDATION', 'Hạn cải chính phải ở tương lai.', [
+          { field: 'body.dueAt', message: 'phải là thời điểm trong tương lai' },
+        ]);
+      }
+      return act(req, req.params.id, {
+        action: 'request_correction',
+        ...req.body,
+        dueAt: new Date(req.body.dueAt).toISOString(),
+      });
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/escalations',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Ask to refer the case to the police (needs supervisor approval)',
+        params: CaseIdParams,
+        body: EscalationBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => act(req, req.params.id, { action: 'request_escalation', ...req.body }),
+  );
+
+  app.post(
+    '/api/escalations/:id/approve',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Supervisor sign-off: the case is sent to the police',
+        params: EscalationIdParams,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      requireUser(req);
+      const caseId = await ctx.cases.caseIdOfEscalation(req.params.id);
+      if (!caseId) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy đề nghị chuyển ${req.params.id}.`);
+      return act(req, caseId, { action: 'approve_escalation', escalationId: req.params.id });
+    },
+  );
+
+  app.post(
+    '/api/escalations/:id/acknowledge',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Police liaison acknowledges receipt',
+        params: EscalationIdParams,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      requireUser(req);
+      const caseId = await ctx.cases.caseIdOfEscalation(req.params.id);
+      if (!caseId) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy đề nghị chuyển ${req.params.id}.`);
+      return act(req, caseId, { action: 'acknowledge_escalation', escalationId: req.params.id });
+    },
+  );
+
+  app.get(
+    '/api/cases/:id/audit',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Audit trail of the case (hash-chained)',
+        params: CaseIdParams,
+        response: { 200: AuditList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const user = requireRole(req, ['analyst', 'supervisor', 'police_liaison', 'admin']);
+      await visibleCase(user, req.params.id);
+      return { items: await ctx.cases.audit(req.params.id) };
+    },
+  );
+};
+
+function expectedVersion(req: FastifyRequest): number | undefined {
+  const header = req.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,12})"?$/.exec(String(header).trim());
+  if (!match) {
+    throw new ApiError('CASE_ERR_VALIDATION', 'If-Match phải là số phiên bản của vụ việc, ví dụ "3".', [
+      { field: 'headers.if-match', message: 'not a case version' },
+    ]);
+  }
+  return Number(match[1]);
+}

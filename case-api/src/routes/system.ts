@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CaseApiContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { requireRole } from '../plugins/auth.js';
+import { errorResponses } from '../schemas/common.js';
+
+export const systemRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async (app, { ctx }) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['system'], summary: 'Process is alive', response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async () => ({
+      ok: true as const,
+    }),
+  );
+
+  app.get(
+    '/api/system/status',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Crawl and pipeline figures of this process',
+        response: { 200: z.record(z.string(), z.unknown()), ...errorResponses },
+      },
+    },
+    async (req) => {
+      requireRole(req, ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin']);
+      return ctx.status();
+    },
+  );
+
+  app.get(
+    '/api/evidence/:sha256',
+    {
+      schema: {
+        tags: ['evidence'],
+        summary: 'An evidence blob (screenshot PNG or HTML snapshot) by SHA-256',
+        params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256') }),
+      },
+    },
+    async (req, reply) => {
+      requireRole(req, ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin']);
+      const blob = await ctx.evidence.get(req.params.sha256);
+      if (!blob) throw new ApiError('CASE_ERR_NOT_FOUND', 'Không tìm thấy chứng cứ.');
+      const isImage = blob.meta.contentType === 'image/png';
+      reply.header('x-evidence-url', encodeURI(blob.meta.url));
+      reply.header('x-evidence-captured-at', blob.meta.capturedAt);
+      // Captured HTML is hostile content: never render it in the console's origin.
+      reply.header('content-security-policy', "sandbox; default-src 'none'");
+      reply.header('x-content-type-options', 'nosniff');
+      if (!isImage) reply.header('content-disposition', `attachment; filename="${req.params.sha256}.html"`);
+      return reply.type(isImage ? 'image/png' : 'text/plain; charset=utf-8').send(Buffer.from(blob.bytes));
+    },
+  );
+};

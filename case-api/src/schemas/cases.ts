@@ -1,0 +1,78 @@
+import {
+  CaseEventSchema,
+  CaseSchema,
+  CaseStatusSchema,
+  ClassificationSchema,
+  CorrectionSchema,
+  EscalationSchema,
+  PosterSchema,
+  PostSchema,
+  VerdictSchema,
+} from '@kc/pipeline/domain';
+import { z } from 'zod';
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const CaseIdParams = z.object({ id: z.string().regex(/^c_[0-9a-f]{16}$/, 'not a case id') });
+export const EscalationIdParams = z.object({ id: z.string().regex(/^es_[0-9a-f-]{36}$/, 'not an escalation id') });
+
+export const CaseListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const parts = s.split(',').filter(Boolean);
+      for (const p of parts) {
+        if (!CaseStatusSchema.safeParse(p).success) {
+          ctx.addIssue({ code: 'custom', message: `unknown status ${p}` });
+          return z.NEVER;
+        }
+      }
+      return parts as z.infer<typeof CaseStatusSchema>[];
+    }),
+  q: z.string().max(500).optional(),
+  assignee: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const CaseList = z.object({ items: z.array(CaseSchema), total: z.number().int() });
+
+export const CaseView = z.object({
+  case: CaseSchema,
+  posts: z.array(z.object({ post: PostSchema, classification: ClassificationSchema })),
+  /** Null when there is none, or when the caller's role may not see poster identity. */
+  poster: PosterSchema.nullable(),
+  posterHidden: z.boolean(),
+  corrections: z.array(CorrectionSchema),
+  escalations: z.array(EscalationSchema),
+  timeline: z.array(CaseEventSchema),
+  allowedActions: z.array(z.string()),
+});
+
+export const AssignBody = z.object({ assignee: trimmed(40) });
+
+export const VerdictBody = z.object({
+  verdict: VerdictSchema,
+  note: z.string().trim().max(5000).default(''),
+  sources: z.array(z.url().max(2000)).max(20).default([]),
+});
+
+export const PosterBody = z.object({
+  platform: trimmed(40),
+  handle: trimmed(200),
+  profileUrl: z.url().max(2000),
+  displayName: z.string().trim().max(300).optional(),
+});
+
+export const CorrectionBody = z.object({
+  recipient: trimmed(300),
+  channel: z.enum(['email', 'letter', 'platform_report', 'phone', 'in_person']),
+  message: trimmed(20_000),
+  dueAt: z.iso.datetime({ offset: true }),
+});
+
+export const EscalationBody = z.object({ unit: trimmed(300), summary: trimmed(20_000) });
+
+export const AuditList = z.object({ items: z.array(CaseEventSchema) });

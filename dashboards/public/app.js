@@ -1,0 +1,648 @@
+// @ts-check
+// The console: a small single-page app with no build step and no third-party code.
+// Every piece of server text goes through textContent (never innerHTML): posts carry hostile HTML.
+
+const STATUS = {
+  new: 'Mới phát hiện',
+  in_review: 'Đang xác minh',
+  verified_false: 'Sai sự thật',
+  verified_misleading: 'Gây hiểu lầm',
+  dismissed: 'Không xử lý',
+  correction_requested: 'Đã yêu cầu cải chính',
+  rebuttal_published: 'Đã đăng phản bác',
+  escalated: 'Đã chuyển công an',
+  closed: 'Đã đóng',
+};
+const CLAIM = {
+  false_cure: 'Mẹo chữa bệnh sai',
+  vaccine_harm: 'Tin đồn về vắc xin',
+  fake_order: 'Lệnh phong tỏa giả',
+  hidden_cases: 'Giấu số ca',
+  tracing_rumour: 'Tin đồn có F0',
+  app_data_theft: 'Ứng dụng lấy cắp dữ liệu',
+  shortage_panic: 'Hoang mang khan hiếm',
+  conspiracy: 'Thuyết âm mưu',
+  forged_document: 'Văn bản giả',
+};
+const ROLE = {
+  analyst: 'Chuyên viên thanh tra',
+  supervisor: 'Lãnh đạo Thanh tra',
+  press_office: 'Phòng Báo chí',
+  police_liaison: 'Công an tỉnh',
+  admin: 'Quản trị',
+};
+const VERDICT = {
+  false: 'Sai sự thật',
+  misleading: 'Gây hiểu lầm',
+  true: 'Đúng sự thật',
+  not_covid: 'Không liên quan Covid',
+};
+const ACTION = {
+  case_opened: 'Mở vụ việc',
+  post_attached: 'Gắn thêm bài đăng',
+  assign: 'Phân công xác minh',
+  verdict: 'Kết luận xác minh',
+  link_poster: 'Xác định người đăng',
+  request_correction: 'Yêu cầu cải chính',
+  request_escalation: 'Đề nghị chuyển công an',
+  approve_escalation: 'Duyệt chuyển công an',
+  acknowledge_escalation: 'Công an xác nhận tiếp nhận',
+};
+const CHANNEL = {
+  email: 'Thư điện tử',
+  letter: 'Công văn',
+  platform_report: 'Báo cáo nền tảng',
+  phone: 'Điện thoại',
+  in_person: 'Làm việc trực tiếp',
+};
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const session = {
+  get token() {
+    return sessionStorage.getItem('kc.token');
+  },
+  get user() {
+    const u = sessionStorage.getItem('kc.user');
+    return u ? JSON.parse(u) : null;
+  },
+  set(token, user) {
+    sessionStorage.setItem('kc.token', token);
+    sessionStorage.setItem('kc.user', JSON.stringify(user));
+  },
+  clear() {
+    sessionStorage.removeItem('kc.token');
+    sessionStorage.removeItem('kc.user');
+  },
+};
+
+/** Builds an element; children are nodes or text (always text, never HTML). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+function toast(message, error = false) {
+  const t = /** @type {HTMLElement} */ (document.getElementById('toast'));
+  t.textContent = message;
+  t.className = error ? 'error' : '';
+  t.hidden = false;
+  clearTimeout(/** @type {any} */ (toast).timer);
+  /** @type {any} */ (toast).timer = setTimeout(() => {
+    t.hidden = true;
+  }, 5000);
+}
+
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(path, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(session.token ? { authorization: `Bearer ${session.token}` } : {}),
+      ...headers,
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status === 401 && path !== '/api/auth/login') {
+    session.clear();
+    render();
+    throw new Error('Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.');
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.message || `Lỗi ${res.status}`);
+  return data;
+}
+
+const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '—');
+const badge = (status) => h('span', { class: `badge ${status}` }, STATUS[status] || status);
+
+// ---------------------------------------------------------------- login
+
+function loginView() {
+  const form = h(
+    'form',
+    { class: 'card login', id: 'login-form' },
+    h('h1', {}, 'Đăng nhập'),
+    h('label', { for: 'username' }, 'Tên đăng nhập'),
+    h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
+    h('label', { for: 'password' }, 'Mật khẩu'),
+    h('input', {
+      id: 'password',
+      name: 'password',
+      type: 'password',
+      autocomplete: 'current-password',
+      required: true,
+    }),
+    h('button', { type: 'submit' }, 'Đăng nhập'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const fd = new FormData(form);
+    try {
+      const r = await api('POST', '/api/auth/login', { username: fd.get('username'), password: fd.get('password') });
+      session.set(r.token, r.user);
+      location.hash = '#/';
+      render();
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------- triage queue
+
+async function queueView(params) {
+  const user = session.user;
+  const status = params.get('status') || '';
+  const q = params.get('q') || '';
+  const query = new URLSearchParams({ limit: '100' });
+  if (status) query.set('status', status);
+  if (q) query.set('q', q);
+  const data = await api('GET', `/api/cases?${query}`);
+  const statusSelect = h(
+    'select',
+    { id: 'filter-status', name: 'status' },
+    h('option', { value: '' }, 'Tất cả trạng thái'),
+    ...Object.entries(STATUS).map(([k, v]) => h('option', { value: k, selected: k === status }, v)),
+  );
+  const search = h('input', {
+    id: 'filter-q',
+    name: 'q',
+    value: q,
+    placeholder: 'Tìm theo nội dung (có dấu hoặc không dấu)',
+  });
+  const filters = h(
+    'form',
+    { class: 'filters', id: 'filters' },
+    h('div', {}, h('label', { for: 'filter-q' }, 'Tìm kiếm'), search),
+    h('div', {}, h('label', { for: 'filter-status' }, 'Trạng thái'), statusSelect),
+    h('button', { type: 'submit' }, 'Lọc'),
+  );
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    if (statusSelect.value) p.set('status', statusSelect.value);
+    if (search.value.trim()) p.set('q', search.value.trim());
+    location.hash = `#/?${p}`;
+  });
+  const rows = data.items.map((c) => {
+    const tr = h(
+      'tr',
+      { class: 'case-row', tabindex: 0, dataset: { caseId: c.id } },
+      h('td', {}, h('div', { class: 'case-title' }, c.title), h('div', { class: 'muted' }, c.id)),
+      h('td', {}, badge(c.status)),
+      h('td', {}, c.claimType ? CLAIM[c.claimType] || c.claimType : '—'),
+      h('td', {}, String(c.postCount)),
+      h('td', {}, c.score.toFixed(2)),
+      h('td', {}, c.assignee || '—'),
+      h('td', { class: 'muted' }, fmtTime(c.updatedAt)),
+    );
+    const open = () => {
+      location.hash = `#/cases/${c.id}`;
+    };
+    tr.addEventListener('click', open);
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') open();
+    });
+    return tr;
+  });
+  const title = user.role === 'police_liaison' ? 'Hồ sơ được chuyển đến Công an' : 'Hàng đợi xác minh';
+  return h(
+    'section',
+    {},
+    h('h1', {}, title),
+    filters,
+    h('p', { class: 'muted', id: 'case-total' }, `${data.total} vụ việc`),
+    h(
+      'table',
+      { id: 'case-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Nội dung'),
+          h('th', {}, 'Trạng thái'),
+          h('th', {}, 'Loại tin'),
+          h('th', {}, 'Bài đăng'),
+          h('th', {}, 'Điểm'),
+          h('th', {}, 'Người xử lý'),
+          h('th', {}, 'Cập nhật'),
+        ),
+      ),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 7 }, 'Không có vụ việc nào.'))),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- case view
+
+async function caseView(id) {
+  const v = await api('GET', `/api/cases/${encodeURIComponent(id)}`);
+  const c = v.case;
+  const act = async (method, path, body) => {
+    try {
+      await api(method, path, body, { 'if-match': `"${c.version}"` });
+      toast('Đã lưu.');
+      render();
+    } catch (err) {
+      toast(err.message, true);
+    }
+  };
+
+  const posts = v.posts.map(({ post, classification }) => {
+    const shot = post.evidence.find((e) => e.kind === 'screenshot');
+    const img = shot ? h('img', { alt: 'Ảnh chụp bài đăng', class: 'evidence-shot' }) : null;
+    if (img && shot) {
+      fetch(`/api/evidence/${shot.sha256}`, { headers: { authorization: `Bearer ${session.token}` } })
+        .then((r) => (r.ok ? r.blob() : null))
+        .then((b) => {
+          if (b) img.setAttribute('src', URL.createObjectURL(b));
+        });
+    }
+    return h(
+      'article',
+      { class: 'card post', dataset: { postId: post.id } },
+      post.title ? h('h2', {}, post.title) : null,
+      h(
+        'div',
+        { class: 'muted' },
+        `${post.platform} · ${post.author ? post.author.name || post.author.handle : 'không rõ tác giả'} · ${fmtTime(post.publishedAt)} · `,
+        h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, 'Nguồn'),
+      ),
+      h('p', { class: 'post-text' }, post.text),
+      post.metrics
+        ? h(
+            'div',
+            { class: 'muted' },
+            `${post.metrics.reactions} lượt thích · ${post.metrics.comments} bình luận · ${post.metrics.shares} chia sẻ`,
+          )
+        : null,
+      h('h2', {}, `Lý do hệ thống gắn cờ (điểm ${classification.score.toFixed(2)})`),
+      h(
+        'ul',
+        { class: 'reasons' },
+        classification.reasons.map((r) =>
+          h(
+            'li',
+            { class: `reason-${r.kind}` },
+            r.message,
+            r.phrases.length ? h('span', { class: 'muted' }, ` — “${r.phrases.join('”, “')}”`) : null,
+          ),
+        ),
+      ),
+      img
+        ? h(
+            'div',
+            { class: 'evidence' },
+            h('h2', {}, 'Ảnh chụp chứng cứ'),
+            img,
+            h('div', { class: 'muted' }, `SHA-256 ${shot.sha256} · chụp lúc ${fmtTime(shot.capturedAt)}`),
+          )
+        : null,
+      h(
+        'div',
+        { class: 'muted' },
+        `Chứng cứ: ${post.evidence.map((e) => `${e.kind} ${e.sha256.slice(0, 12)}…`).join(', ')}`,
+      ),
+    );
+  });
+
+  const side = [];
+  side.push(
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, 'Thông tin vụ việc'),
+      h('div', {}, 'Trạng thái: ', badge(c.status)),
+      h('div', {}, `Loại tin: ${c.claimType ? CLAIM[c.claimType] || c.claimType : '—'}`),
+      h('div', {}, `Người xử lý: ${c.assignee || '—'}`),
+      h('div', {}, `Phiên bản: ${c.version}`),
+      c.verdict ? h('div', {}, `Kết luận: ${VERDICT[c.verdict.verdict]} (${c.verdict.by}) — ${c.verdict.note}`) : null,
+    ),
+  );
+
+  side.push(
+    h(
+      'div',
+      { class: 'card', id: 'poster-card' },
+      h('h2', {}, 'Người đăng'),
+      v.posterHidden
+        ? h('p', { class: 'muted' }, 'Vai trò của bạn không được xem thông tin người đăng.')
+        : v.poster
+          ? h(
+              'div',
+              {},
+              h('div', {}, v.poster.displayName || v.poster.handle),
+              h('div', { class: 'muted' }, `${v.poster.platform} · ${v.poster.handle}`),
+              v.poster.profileUrl
+                ? h(
+                    'a',
+                    { href: v.poster.profileUrl, rel: 'noopener noreferrer nofollow', target: '_blank' },
+                    'Trang cá nhân',
+                  )
+                : null,
+            )
+          : h('p', { class: 'muted' }, 'Chưa xác định.'),
+    ),
+  );
+
+  if (v.escalations.length) {
+    side.push(
+      h(
+        'div',
+        { class: 'card' },
+        h('h2', {}, 'Chuyển cơ quan công an'),
+        v.escalations.map((e) =>
+          h(
+            'div',
+            { class: 'escalation', dataset: { escalationId: e.id } },
+            h(
+              'div',
+              {},
+              `${e.unit} — ${e.status === 'pending_approval' ? 'chờ lãnh đạo duyệt' : e.status === 'sent' ? 'đã gửi' : e.status === 'acknowledged' ? 'công an đã tiếp nhận' : e.status}`,
+            ),
+            h('div', { class: 'muted' }, e.summary),
+            v.allowedActions.includes('approve_escalation') && e.status === 'pending_approval'
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    id: 'approve-escalation',
+                    onclick: () => act('POST', `/api/escalations/${e.id}/approve`),
+                  },
+                  'Duyệt chuyển công an',
+                )
+              : null,
+            v.allowedActions.includes('acknowledge_escalation') && e.status === 'sent'
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    id: 'acknowledge-escalation',
+                    onclick: () => act('POST', `/api/escalations/${e.id}/acknowledge`),
+                  },
+                  'Xác nhận đã tiếp nhận',
+                )
+              : null,
+          ),
+        ),
+      ),
+    );
+  }
+  if (v.corrections.length) {
+    side.push(
+      h(
+        'div',
+        { class: 'card' },
+        h('h2', {}, 'Yêu cầu cải chính'),
+        v.corrections.map((r) =>
+          h('div', {}, `${r.recipient} (${CHANNEL[r.channel] || r.channel}) — hạn ${fmtTime(r.dueAt)}`),
+        ),
+      ),
+    );
+  }
+
+  const forms = actionForms(v, act);
+  const timeline = h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, 'Diễn biến'),
+    h(
+      'ol',
+      { class: 'timeline', id: 'timeline' },
+      v.timeline.map((e) =>
+        h(
+          'li',
+          {},
+          `${fmtTime(e.at)} — ${ACTION[e.action] || e.action} — ${e.actor}`,
+          e.toStatus && e.fromStatus !== e.toStatus ? h('span', { class: 'muted' }, ` → ${STATUS[e.toStatus]}`) : null,
+        ),
+      ),
+    ),
+  );
+
+  return h(
+    'section',
+    {},
+    h('p', {}, h('a', { href: '#/' }, '← Hàng đợi')),
+    h('h1', { id: 'case-title' }, c.title),
+    h('div', { class: 'grid' }, h('div', {}, posts, timeline), h('div', {}, side, forms)),
+  );
+}
+
+function field(label, input) {
+  return [h('label', { for: input.id }, label), input];
+}
+
+function actionForms(v, act) {
+  const c = v.case;
+  const user = session.user;
+  const out = [];
+  const allowed = new Set(v.allowedActions);
+  const form = (id, title, fields, submitLabel, onSubmit) => {
+    const f = h(
+      'form',
+      { class: 'card', id },
+      h('h2', {}, title),
+      fields,
+      h('button', { type: 'submit' }, submitLabel),
+    );
+    f.addEventListener('submit', (e) => {
+      e.preventDefault();
+      onSubmit(new FormData(f));
+    });
+    return f;
+  };
+  if (allowed.has('assign')) {
+    if (user.role === 'analyst') {
+      out.push(
+        form('assign-form', 'Nhận xác minh', [], 'Tôi nhận vụ việc này', () =>
+          act('POST', `/api/cases/${c.id}/assign`, { assignee: user.username }),
+        ),
+      );
+    } else {
+      const sel = h('select', { id: 'assignee', name: 'assignee' });
+      api('GET', '/api/users').then((r) =>
+        r.items
+          .filter((u) => u.role === 'analyst' || u.role === 'supervisor')
+          .forEach((u) =>
+            sel.append(h('option', { value: u.username }, `${u.displayName || u.username} (${u.username})`)),
+          ),
+      );
+      out.push(
+        form('assign-form', 'Phân công xác minh', field('Chuyên viên', sel), 'Phân công', (fd) =>
+          act('POST', `/api/cases/${c.id}/assign`, { assignee: fd.get('assignee') }),
+        ),
+      );
+    }
+  }
+  if (allowed.has('verdict')) {
+    const sel = h(
+      'select',
+      { id: 'verdict', name: 'verdict' },
+      Object.entries(VERDICT).map(([k, l]) => h('option', { value: k }, l)),
+    );
+    out.push(
+      form(
+        'verdict-form',
+        'Kết luận xác minh',
+        [
+          ...field('Kết luận', sel),
+          ...field('Ghi chú', h('textarea', { id: 'verdict-note', name: 'note' })),
+          ...field(
+            'Nguồn chính thống (mỗi dòng một đường dẫn)',
+            h('textarea', { id: 'verdict-sources', name: 'sources', placeholder: 'https://moh.gov.vn/…' }),
+          ),
+        ],
+        'Lưu kết luận',
+        (fd) =>
+          act('POST', `/api/cases/${c.id}/verdict`, {
+            verdict: fd.get('verdict'),
+            note: String(fd.get('note') || ''),
+            sources: String(fd.get('sources') || '')
+              .split('\n')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }),
+      ),
+    );
+  }
+  if (allowed.has('link_poster')) {
+    const author = v.posts.find((p) => p.post.author)?.post;
+    out.push(
+      form(
+        'poster-form',
+        'Xác định người đăng',
+        [
+          ...field(
+            'Nền tảng',
+            h('input', { id: 'poster-platform', name: 'platform', value: author?.platform || '', required: true }),
+          ),
+          ...field(
+            'Tài khoản',
+            h('input', { id: 'poster-handle', name: 'handle', value: author?.author?.handle || '', required: true }),
+          ),
+          ...field(
+            'Trang cá nhân (URL)',
+            h('input', {
+              id: 'poster-url',
+              name: 'profileUrl',
+              value: author?.author?.profileUrl || '',
+              required: true,
+            }),
+          ),
+          ...field(
+            'Tên hiển thị',
+            h('input', { id: 'poster-name', name: 'displayName', value: author?.author?.name || '' }),
+          ),
+        ],
+        'Lưu người đăng',
+        (fd) =>
+          act('PUT', `/api/cases/${c.id}/poster`, {
+            platform: fd.get('platform'),
+            handle: fd.get('handle'),
+            profileUrl: fd.get('profileUrl'),
+            ...(fd.get('displayName') ? { displayName: fd.get('displayName') } : {}),
+          }),
+      ),
+    );
+  }
+  if (allowed.has('request_correction')) {
+    const due = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
+    out.push(
+      form(
+        'correction-form',
+        'Yêu cầu cải chính, gỡ bỏ',
+        [
+          ...field('Gửi đến', h('input', { id: 'correction-recipient', name: 'recipient', required: true })),
+          ...field(
+            'Hình thức',
+            h(
+              'select',
+              { id: 'correction-channel', name: 'channel' },
+              Object.entries(CHANNEL).map(([k, l]) => h('option', { value: k }, l)),
+            ),
+          ),
+          ...field('Nội dung', h('textarea', { id: 'correction-message', name: 'message', required: true })),
+          ...field(
+            'Hạn thực hiện',
+            h('input', { id: 'correction-due', name: 'dueAt', type: 'date', value: due, required: true }),
+          ),
+        ],
+        'Gửi yêu cầu',
+        (fd) =>
+          act('POST', `/api/cases/${c.id}/corrections`, {
+            recipient: fd.get('recipient'),
+            channel: fd.get('channel'),
+            message: fd.get('message'),
+            dueAt: new Date(`${fd.get('dueAt')}T17:00:00+07:00`).toISOString(),
+          }),
+      ),
+    );
+  }
+  if (allowed.has('request_escalation') && !v.escalations.some((e) => e.status !== 'closed')) {
+    out.push(
+      form(
+        'escalation-form',
+        'Đề nghị chuyển cơ quan công an',
+        [
+          ...field(
+            'Đơn vị nhận',
+            h('input', {
+              id: 'escalation-unit',
+              name: 'unit',
+              value: 'Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao – Công an tỉnh',
+              required: true,
+            }),
+          ),
+          ...field('Tóm tắt', h('textarea', { id: 'escalation-summary', name: 'summary', required: true })),
+        ],
+        'Gửi đề nghị (chờ lãnh đạo duyệt)',
+        (fd) => act('POST', `/api/cases/${c.id}/escalations`, { unit: fd.get('unit'), summary: fd.get('summary') }),
+      ),
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- router
+
+async function render() {
+  const user = session.user;
+  const who = /** @type {HTMLElement} */ (document.getElementById('whoami'));
+  const logout = /** @type {HTMLButtonElement} */ (document.getElementById('logout'));
+  who.textContent = user ? `${user.displayName || user.username} · ${ROLE[user.role] || user.role}` : '';
+  logout.hidden = !user;
+  if (!user || !session.token) {
+    main.replaceChildren(loginView());
+    return;
+  }
+  const [path, query] = (location.hash.slice(1) || '/').split('?');
+  try {
+    const m = /^\/cases\/([\w-]+)$/.exec(path);
+    const view = m ? await caseView(m[1]) : await queueView(new URLSearchParams(query || ''));
+    main.replaceChildren(view);
+  } catch (err) {
+    main.replaceChildren(h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, 'Về hàng đợi')));
+  }
+}
+
+document.getElementById('logout')?.addEventListener('click', async () => {
+  await api('POST', '/api/auth/logout').catch(() => {});
+  session.clear();
+  location.hash = '#/';
+  render();
+});
+window.addEventListener('hashchange', render);
+render();

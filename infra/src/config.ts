@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of the system, read from the environment once, here and nowhere else.
+ * Invalid settings are all reported together at startup.
+ */
+export const ConfigSchema = z.object({
+  KC_DATA_DIR: z.string().min(1).default('./data').describe('Data directory: SQLite files and evidence blobs'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the case API and console'),
+  KC_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on (put a TLS proxy in front)'),
+  KC_SOURCES_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('sources.yaml to crawl; when unset and $KC_DATA_DIR/sources.yaml is absent, the demo web is crawled'),
+  KC_CRAWL_INTERVAL_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .default(60)
+    .describe('Minutes between crawl rounds; 0 crawls once at start'),
+  KC_CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium').describe('Chromium executable for social pages'),
+  KC_SESSION_TTL_HOURS: z.coerce.number().positive().max(720).default(12).describe('Hours a login session lasts'),
+  KC_DEMO_PASSWORD: z
+    .string()
+    .min(8)
+    .default('kiemchung-demo')
+    .describe('Password of the demo accounts created on the first demo start'),
+  KC_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level'),
+});
+export type KcConfig = z.infer<typeof ConfigSchema> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+/** Parses settings from an environment (process.env by default), with overrides for tests. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<KcConfig> = {},
+): KcConfig {
+  const picked = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const result = ConfigSchema.safeParse(picked);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ (invalid settings):\n${lines.join('\n')}`);
+  }
+  const merged = { ...result.data, ...overrides };
+  return { ...merged, dataDir: resolve(merged.KC_DATA_DIR) };
+}

@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp, type CaseApp } from '@kc/case-api';
+import { Classifier } from '@kc/classifier';
+import {
+  type CrawlResult,
+  crawlSource,
+  type DemoWeb,
+  demoSources,
+  loadSources,
+  type Source,
+  startDemoWeb,
+} from '@kc/crawlers';
+import { type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
+import pino, { type Logger } from 'pino';
+import type { KcConfig } from './config.js';
+import { closeStores, openEmbeddedStores, type Stores } from './stores.js';
+
+export const DEMO_USERS: readonly { username: string; role: Role; displayName: string }[] = [
+  { username: 'phantich', role: 'analyst', displayName: 'Chuyên viên Thanh tra' },
+  { username: 'phantich2', role: 'analyst', displayName: 'Chuyên viên Thanh tra 2' },
+  { username: 'giamsat', role: 'supervisor', displayName: 'Chánh Thanh tra' },
+  { username: 'baochi', role: 'press_office', displayName: 'Phòng Thông tin – Báo chí – Xuất bản' },
+  { username: 'congan', role: 'police_liaison', displayName: 'Cán bộ liên lạc Công an tỉnh' },
+  { username: 'quantri', role: 'admin', displayName: 'Quản trị hệ thống' },
+];
+
+export interface CrawlRound {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly results: readonly (CrawlResult | { sourceId: string; error: string })[];
+}
+
+/**
+ * The whole system in one process on the embedded default: stores, stream processor,
+ * crawl scheduler (and the demo web when no sources are configured), case API and console.
+ */
+export class KcRuntime {
+  readonly config: KcConfig;
+  readonly log: Logger;
+  readonly stores: Stores;
+  readonly processor: StreamProcessor;
+  readonly demo: boolean;
+  app: CaseApp | null = null;
+  url: string | null = null;
+  #demoWeb: DemoWeb | null = null;
+  #sources: Source[] = [];
+  #rounds: CrawlRound[] = [];
+  #crawling: Promise<CrawlRound> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  private constructor(config: KcConfig, log: Logger) {
+    this.config = config;
+    this.log = log;
+    this.stores = openEmbeddedStores(config.dataDir);
+    this.processor = new StreamProcessor({
+      bus: this.stores.bus,
+      index: this.stores.index,
+      cases: this.stores.cases,
+      classifier: new Classifier(),
+      log: log.child({ component: 'pipeline' }),
+    });
+    const sourcesFile = config.KC_SOURCES_FILE ?? join(config.dataDir, 'sources.yaml');
+    this.demo = !config.KC_SOURCES_FILE && !existsSync(sourcesFile);
+    if (!this.demo) this.#sources = loadSources(sourcesFile);
+  }
+
+  static async start(config: KcConfig, options: { log?: Logger } = {}): Promise<KcRuntime> {
+    const log = options.log ?? pino({ level: config.KC_LOG_LEVEL });
+    const rt = new KcRuntime(config, log);
+    try {
+      if (rt.demo) {
+        rt.#demoWeb = await startDemoWeb();
+        rt.#sources = demoSources(rt.#demoWeb);
+        await rt.#ensureDemoUsers();
+      }
+      await rt.processor.start();
+      rt.app = await buildApp(
+        {
+          cases: rt.stores.cases,
+          index: rt.stores.index,
+          users: rt.stores.users,
+          evidence: rt.stores.evidence,
+          sessionTtlSeconds: Math.round(config.KC_SESSION_TTL_HOURS * 3600),
+          status: () => rt.status(),
+        },
+        { loggerInstance: log.child({ component: 'api' }) },
+      );
+      const address = await rt.app.listen({ port: config.PORT, host: config.KC_HOST });
+      rt.url = address.replace('[::1]', 'localhost');
+      rt.#schedule(0);
+      return rt;
+    } catch (err) {
+      await rt.stop().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Runs one crawl round over every source (one at a time; a failing source does not stop the others). */
+  crawlOnce(): Promise<CrawlRound> {
+    this.#crawling ??= (async () => {
+      const startedAt = new Date().toISOString();
+      const results: CrawlRound['results'][number][] = [];
+      for (const source of this.#sources) {
+        if (this.#stopped) break;
+        try {
+          const r = await crawlSource(source, {
+            evidence: this.stores.evidence,
+            log: this.log.child({ component: 'crawler', sourceId: source.id }),
+            chromiumPath: this.config.KC_CHROMIUM_PATH,
+            publish: (posts) => this.#publish(posts),
+          });
+          this.log.info(r, `crawled ${source.id}: ${r.pages} pages, ${r.posts} posts, ${r.errors} errors`);
+          results.push(r);
+        } catch (err) {
+          this.log.error({ sourceId: source.id, err }, `crawl of ${source.id} failed`);
+          results.push({ sourceId: source.id, error: (err as Error).message });
+        }
+      }
+      const round = { startedAt, finishedAt: new Date().toISOString(), results };
+      this.#rounds.push(round);
+      if (this.#rounds.length > 20) this.#rounds.shift();
+      return round;
+    })().finally(() => {
+      this.#crawling = null;
+    });
+    return this.#crawling;
+  }
+
+  async status(): Promise<Record<string, unknown>> {
+    return {
+      mode: 'embedded',
+      demo: this.demo,
+      sources: this.#sources.map((s) => ({ id: s.id, kind: s.kind, url: s.url })),
+      crawl: { rounds: this.#rounds.length, running: this.#crawling !== null, last: this.#rounds.at(-1) ?? null },
+      pipeline: { ...this.processor.stats, lag: await this.stores.bus.lag('pipeline', TOPICS.postsRaw) },
+      posts: await this.stores.index.count(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#crawling?.catch(() => {});
+    await this.app?.close();
+    await this.processor.stop();
+    await this.#demoWeb?.close();
+    await closeStores(this.stores);
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(async () => {
+      await this.crawlOnce().catch((err) => this.log.error({ err }, 'crawl round failed'));
+      const minutes = this.config.KC_CRAWL_INTERVAL_MINUTES;
+      if (minutes > 0) this.#schedule(minutes * 60_000);
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  async #publish(posts: readonly Post[]): Promise<void> {
+    await this.stores.bus.publish(
+      TOPICS.postsRaw,
+      posts.map((p) => ({ key: p.id, value: JSON.stringify(p) })),
+    );
+  }
+
+  async #ensureDemoUsers(): Promise<void> {
+    if ((await this.stores.users.count()) > 0) return;
+    for (const u of DEMO_USERS) {
+      await this.stores.users.add({ ...u, password: this.config.KC_DEMO_PASSWORD });
+    }
+    this.log.info({ users: DEMO_USERS.map((u) => u.username) }, 'demo accounts created');
+  }
+}
