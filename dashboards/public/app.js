@@ -476,9 +476,9 @@ function actionForms(v, act) {
       api('GET', '/api/users').then((r) =>
         r.items
           .filter((u) => u.role === 'analyst' || u.role === 'supervisor')
-          .forEach((u) =>
-            sel.append(h('option', { value: u.username }, `${u.displayName || u.username} (${u.username})`)),
-          ),
+          .forEach((u) => {
+            sel.append(h('option', { value: u.username }, `${u.displayName || u.username} (${u.username})`));
+          }),
       );
       out.push(
         form('assign-form', 'Phân công xác minh', field('Chuyên viên', sel), 'Phân công', (fd) =>

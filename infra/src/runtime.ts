@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, type CaseApp } from '@kc/case-api';
 import { Classifier } from '@kc/classifier';
@@ -71,7 +71,7 @@ export class KcRuntime {
     const rt = new KcRuntime(config, log);
     try {
       if (rt.demo) {
-        rt.#demoWeb = await startDemoWeb();
+        rt.#demoWeb = await startDemoWebOnSamePort(config.dataDir);
         rt.#sources = demoSources(rt.#demoWeb);
         await rt.#ensureDemoUsers();
       }
@@ -173,4 +173,27 @@ export class KcRuntime {
     }
     this.log.info({ users: DEMO_USERS.map((u) => u.username) }, 'demo accounts created');
   }
+}
+
+/**
+ * Article post ids derive from their URLs, so the demo web must keep its address across
+ * restarts or a re-crawl would look like new articles. The port is kept in the data directory.
+ */
+async function startDemoWebOnSamePort(dataDir: string): Promise<DemoWeb> {
+  const file = join(dataDir, 'demo-web.json');
+  let port = 0;
+  try {
+    port = Number((JSON.parse(readFileSync(file, 'utf8')) as { port?: unknown }).port) || 0;
+  } catch {
+    // First start: any free port.
+  }
+  let web: DemoWeb;
+  try {
+    web = await startDemoWeb({ port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+    web = await startDemoWeb();
+  }
+  writeFileSync(file, JSON.stringify({ port: Number(new URL(web.url).port) }));
+  return web;
 }

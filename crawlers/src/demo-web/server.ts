@@ -50,34 +50,40 @@ export async function startDemoWeb(options: { port?: number; host?: string } = {
   };
 }
 
+type Reply = readonly [status: number, type: string, body: string];
+
 function route(req: IncomingMessage, res: ServerResponse, base: string): void {
+  const [status, type, body] = resolve(req, base);
+  send(res, status, type, body);
+}
+
+function resolve(req: IncomingMessage, base: string): Reply {
   const url = new URL(req.url ?? '/', base);
   const path = url.pathname;
-  if (req.method !== 'GET' && req.method !== 'HEAD')
-    return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
-  if (path === '/robots.txt') return send(res, 200, 'text/plain; charset=utf-8', 'User-agent: *\nAllow: /\n');
-  if (path === '/') return send(res, 200, HTML, homePage(base));
-  if (path === '/rss.xml') return send(res, 200, 'application/rss+xml; charset=utf-8', rss(base));
+  if (req.method !== 'GET' && req.method !== 'HEAD') return [405, 'text/plain; charset=utf-8', 'Method not allowed'];
+  if (path === '/robots.txt') return [200, 'text/plain; charset=utf-8', 'User-agent: *\nAllow: /\n'];
+  if (path === '/') return [200, HTML, homePage(base)];
+  if (path === '/rss.xml') return [200, 'application/rss+xml; charset=utf-8', rss(base)];
   const article = /^\/bai-viet\/([a-z0-9-]+)$/.exec(path);
   if (article) {
     const a = DEMO_ARTICLES.find((x) => x.slug === article[1]);
-    return a ? send(res, 200, HTML, articlePage(a, base)) : send(res, 404, HTML, notFound());
+    return a ? [200, HTML, articlePage(a, base)] : [404, HTML, notFound()];
   }
-  if (path === DEMO_SOCIAL_PATH) return send(res, 200, HTML, socialShell(base));
+  if (path === DEMO_SOCIAL_PATH) return [200, HTML, socialShell(base)];
   const permalink = new RegExp(`^${DEMO_SOCIAL_PATH}/posts/(\\d+)$`).exec(path);
   if (permalink) {
     const p = DEMO_SOCIAL_POSTS.find((x) => x.id === permalink[1]);
-    return p ? send(res, 200, HTML, postPage(p, base)) : send(res, 404, HTML, notFound());
+    return p ? [200, HTML, postPage(p, base)] : [404, HTML, notFound()];
   }
-  if (path === '/static/feed.js') return send(res, 200, 'text/javascript; charset=utf-8', FEED_JS);
+  if (path === '/static/feed.js') return [200, 'text/javascript; charset=utf-8', FEED_JS];
   if (path === '/api/feed') {
     const cursor = Math.max(0, Number(url.searchParams.get('cursor') ?? '0') || 0);
     const size = 3;
     const page = DEMO_SOCIAL_POSTS.slice(cursor, cursor + size).map((p) => feedItem(p, base));
     const next = cursor + size < DEMO_SOCIAL_POSTS.length ? cursor + size : null;
-    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ posts: page, next }));
+    return [200, 'application/json; charset=utf-8', JSON.stringify({ posts: page, next })];
   }
-  send(res, 404, HTML, notFound());
+  return [404, HTML, notFound()];
 }
 
 const HTML = 'text/html; charset=utf-8';

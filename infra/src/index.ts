@@ -1,0 +1,3 @@
+export { ConfigError, ConfigSchema, type KcConfig, loadConfig } from './config.js';
+export { type CrawlRound, DEMO_USERS, KcRuntime } from './runtime.js';
+export { closeStores, openEmbeddedStores, type Stores } from './stores.js';

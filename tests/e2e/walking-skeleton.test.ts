@@ -1,0 +1,248 @@
+import { DEMO_ARTICLES, DEMO_SOCIAL_POSTS } from '@kc/crawlers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
+
+/**
+ * The walking skeleton end to end on the embedded default: `npm start`'s process crawls the
+ * demo web (RSS + articles with JSON-LD, and a JavaScript-rendered social page), the pipeline
+ * classifies and opens cases, and each role takes its step through the real HTTP API.
+ */
+describe('walking skeleton: crawl → case → police escalation', () => {
+  let app: AppProcess;
+  const analyst = () => new ApiClient(app.url).login('phantich');
+
+  beforeAll(async () => {
+    app = await startApp({ dataDir: tempDataDir() });
+    await waitForCrawl(await analyst());
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const demoText = (text: string) => text.normalize('NFC').slice(0, 40);
+  const expectations = new Map<string, { expect: string; claim?: string }>([
+    ...DEMO_ARTICLES.map((a) => [demoText(a.paragraphs.join('\n\n')), a] as const),
+    ...DEMO_SOCIAL_POSTS.map((p) => [demoText(p.text), p] as const),
+  ]);
+
+  it('opens one case per claim, attaches reposts, and leaves official posts, debunks and off-topic posts alone', async () => {
+    const api = await analyst();
+    const list = await api.call('GET', '/api/cases');
+    expect(list.status).toBe(200);
+    const seenPosts: { expect: string; claim?: string; claimKey: string }[] = [];
+    for (const c of list.body.items) {
+      const view = await api.call('GET', `/api/cases/${c.id}`);
+      expect(view.status).toBe(200);
+      for (const { post } of view.body.posts) {
+        const known = expectations.get(demoText(post.text));
+        expect(known, `unexpected post in a case: ${post.text}`).toBeDefined();
+        seenPosts.push({ ...known!, claimKey: c.claimKey });
+      }
+    }
+    // Every claim post is in a case, grouped by its known claim; nothing else is.
+    expect(seenPosts.every((p) => p.expect === 'claim')).toBe(true);
+    const claimItems = [...expectations.values()].filter((e) => e.expect === 'claim');
+    expect(seenPosts).toHaveLength(claimItems.length);
+    for (const p of seenPosts) expect(p.claimKey).toBe(`known:${p.claim}`);
+    const keys = list.body.items.map((c: { claimKey: string }) => c.claimKey).sort();
+    expect(keys).toEqual(['known:kc-2020-0001', 'known:kc-2021-0003', 'known:kc-2021-0004']);
+    const falseCure = list.body.items.find((c: { claimKey: string }) => c.claimKey === 'known:kc-2020-0001');
+    expect(falseCure.postCount).toBe(2); // the article and its no-diacritics repost
+    expect(falseCure.claimType).toBe('false_cure');
+
+    const status = await api.call('GET', '/api/system/status');
+    expect(status.body.posts).toBe(DEMO_ARTICLES.length + DEMO_SOCIAL_POSTS.length);
+    expect(status.body.pipeline.deadLettered).toBe(0);
+  });
+
+  it('shows classifier reasons and evidence captured with SHA-256 (screenshot for social posts)', async () => {
+    const api = await analyst();
+    const list = await api.call('GET', '/api/cases?q=vo sinh');
+    expect(list.body.total).toBe(1);
+    const view = await api.call('GET', `/api/cases/${list.body.items[0].id}`);
+    const { post, classification } = view.body.posts[0];
+    expect(post.platform).toBe('facebook');
+    expect(post.author.handle).toBe('me.bin.bon');
+    expect(classification.reasons.map((r: { rule: string }) => r.rule)).toContain('frame.vaccine_harm');
+    const shot = post.evidence.find((e: { kind: string }) => e.kind === 'screenshot');
+    expect(shot.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const png = await fetch(`${app.url}/api/evidence/${shot.sha256}`, {
+      headers: { authorization: `Bearer ${api.token}` },
+    });
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('takes a false-cure case from triage to a police acknowledgement, with 400/401/403/409 on the way', async () => {
+    const a = await analyst();
+    const a2 = await new ApiClient(app.url).login('phantich2');
+    const sup = await new ApiClient(app.url).login('giamsat');
+    const press = await new ApiClient(app.url).login('baochi');
+    const police = await new ApiClient(app.url).login('congan');
+
+    // 401 without a session, 401 on a wrong password.
+    expect((await new ApiClient(app.url).call('GET', '/api/cases')).status).toBe(401);
+    const bad = await new ApiClient(app.url).call('POST', '/api/auth/login', {
+      username: 'phantich',
+      password: 'wrong-password',
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.body.code).toBe('CASE_ERR_BAD_CREDENTIALS');
+
+    const list = await a.call('GET', '/api/cases?q=xong hoi sa chanh');
+    expect(list.body.total).toBe(1);
+    const id = list.body.items[0].id as string;
+
+    // 409: a verdict before anyone reviews the case is an illegal transition.
+    const early = await a.call('POST', `/api/cases/${id}/verdict`, { verdict: 'false', note: '', sources: [] });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('CASE_ERR_CONFLICT');
+
+    // 403: the press office may not assign; an analyst may not assign someone else.
+    expect((await press.call('POST', `/api/cases/${id}/assign`, { assignee: 'phantich' })).status).toBe(403);
+    expect((await a.call('POST', `/api/cases/${id}/assign`, { assignee: 'phantich2' })).status).toBe(403);
+
+    // 400 names the field.
+    const noAssignee = await a.call('POST', `/api/cases/${id}/assign`, {});
+    expect(noAssignee.status).toBe(400);
+    expect(noAssignee.body.code).toBe('CASE_ERR_VALIDATION');
+    expect(noAssignee.body.fields.map((f: { field: string }) => f.field)).toContain('body.assignee');
+
+    const assigned = await a.call('POST', `/api/cases/${id}/assign`, { assignee: 'phantich' });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.case.status).toBe('in_review');
+    const version = assigned.body.case.version as number;
+
+    const badVerdict = await a.call('POST', `/api/cases/${id}/verdict`, { verdict: 'fake', note: 'x' });
+    expect(badVerdict.status).toBe(400);
+    expect(badVerdict.body.fields[0].field).toBe('body.verdict');
+    expect((await a2.call('POST', `/api/cases/${id}/verdict`, { verdict: 'false' })).status).toBe(403);
+
+    // 409: a write naming a stale version loses.
+    const stale = await a.call(
+      'POST',
+      `/api/cases/${id}/verdict`,
+      { verdict: 'false', note: 'x', sources: [] },
+      { 'if-match': `"${version - 1}"` },
+    );
+    expect(stale.status).toBe(409);
+
+    const verdict = await a.call(
+      'POST',
+      `/api/cases/${id}/verdict`,
+      {
+        verdict: 'false',
+        note: 'Bộ Y tế khẳng định xông hơi không diệt được virus SARS-CoV-2.',
+        sources: ['https://moh.gov.vn/'],
+      },
+      { 'if-match': `"${version}"` },
+    );
+    expect(verdict.status).toBe(200);
+    expect(verdict.body.case.status).toBe('verified_false');
+
+    const poster = await a.call('PUT', `/api/cases/${id}/poster`, {
+      platform: 'facebook',
+      handle: 'tuan.pleiku88',
+      profileUrl: 'https://facebook.com/tuan.pleiku88',
+      displayName: 'Tuấn Pleiku',
+    });
+    expect(poster.status).toBe(200);
+    expect(poster.body.poster.handle).toBe('tuan.pleiku88');
+    const pressView = await press.call('GET', `/api/cases/${id}`);
+    expect(pressView.body.poster).toBeNull();
+    expect(pressView.body.posterHidden).toBe(true);
+
+    const esc = await a.call('POST', `/api/cases/${id}/escalations`, {
+      unit: 'Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao – Công an tỉnh Gia Lai',
+      summary: 'Tài khoản đăng mẹo chữa Covid sai sự thật, 154 lượt chia sẻ.',
+    });
+    expect(esc.status).toBe(200);
+    const escalation = esc.body.escalations[0];
+    expect(escalation.status).toBe('pending_approval');
+    expect((await a.call('POST', `/api/cases/${id}/escalations`, { unit: 'x', summary: 'y' })).status).toBe(409);
+
+    // Before approval the police liaison sees nothing.
+    expect((await police.call('GET', '/api/cases')).body.total).toBe(0);
+    expect((await police.call('GET', `/api/cases/${id}`)).status).toBe(404);
+
+    expect((await a.call('POST', `/api/escalations/${escalation.id}/approve`)).status).toBe(403);
+    const approved = await sup.call('POST', `/api/escalations/${escalation.id}/approve`);
+    expect(approved.status).toBe(200);
+    expect(approved.body.case.status).toBe('escalated');
+    expect((await sup.call('POST', `/api/escalations/${escalation.id}/approve`)).status).toBe(409);
+
+    const policeList = await police.call('GET', '/api/cases');
+    expect(policeList.body.total).toBe(1);
+    expect(policeList.body.items[0].id).toBe(id);
+    const policeView = await police.call('GET', `/api/cases/${id}`);
+    expect(policeView.body.poster.handle).toBe('tuan.pleiku88');
+    expect(policeView.body.allowedActions).toEqual(['acknowledge_escalation']);
+    const ack = await police.call('POST', `/api/escalations/${escalation.id}/acknowledge`);
+    expect(ack.status).toBe(200);
+    expect(ack.body.escalations[0].status).toBe('acknowledged');
+
+    const audit = await sup.call('GET', `/api/cases/${id}/audit`);
+    expect(audit.status).toBe(200);
+    const steps = audit.body.items.map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`);
+    expect(steps).toEqual([
+      'case_opened:system:pipeline',
+      'post_attached:system:pipeline',
+      'assign:phantich',
+      'verdict:phantich',
+      'link_poster:phantich',
+      'request_escalation:phantich',
+      'approve_escalation:giamsat',
+      'acknowledge_escalation:congan',
+    ]);
+    for (const e of audit.body.items) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+    expect(audit.body.items.at(-1).toStatus).toBe('escalated');
+  });
+
+  it('lets the press office request a correction with a due date, and refuses a date in the past', async () => {
+    const a = await analyst();
+    const press = await new ApiClient(app.url).login('baochi');
+    const list = await a.call('GET', '/api/cases?q=phong toa');
+    const id = list.body.items[0].id as string;
+    await a.call('POST', `/api/cases/${id}/assign`, { assignee: 'phantich' });
+    await a.call('POST', `/api/cases/${id}/verdict`, {
+      verdict: 'false',
+      note: 'UBND tỉnh không ban hành lệnh phong tỏa.',
+    });
+    const past = await press.call('POST', `/api/cases/${id}/corrections`, {
+      recipient: 'Ban biên tập Tin Phố Núi',
+      channel: 'letter',
+      message: 'Đề nghị gỡ bỏ và đăng cải chính.',
+      dueAt: '2020-01-01T00:00:00Z',
+    });
+    expect(past.status).toBe(400);
+    expect(past.body.fields[0].field).toBe('body.dueAt');
+    const due = new Date(Date.now() + 2 * 86400_000).toISOString();
+    const ok = await press.call('POST', `/api/cases/${id}/corrections`, {
+      recipient: 'Ban biên tập Tin Phố Núi',
+      channel: 'letter',
+      message: 'Đề nghị gỡ bỏ bài viết và đăng cải chính trong 48 giờ.',
+      dueAt: due,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.case.status).toBe('correction_requested');
+    expect(ok.body.corrections[0].dueAt).toBe(due);
+  });
+
+  it('serves the console and the OpenAPI document', async () => {
+    const page = await fetch(`${app.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('Kiểm Chứng');
+    const spec = await fetch(`${app.url}/docs/json`).then((r) => r.json());
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/login',
+        '/api/cases',
+        '/api/cases/{id}/verdict',
+        '/api/escalations/{id}/acknowledge',
+      ]),
+    );
+  });
+});
