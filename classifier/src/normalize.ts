@@ -69,7 +69,13 @@ export function normalizeText(text: string): string {
   s = s.replace(/(\p{L}|[!?.])\1{2,}/gu, '$1');
   s = s.replace(/#(\p{L}[\p{L}\p{N}_]*)/gu, ' $1 ');
   s = s.replace(/\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f/gu, ' ');
-  s = s.replace(/[\p{L}\p{N}]+/gu, (token) => TEENCODE[token] ?? token);
+  // Tokens inside document numbers ("824/KH-BCĐ", "15/2020/NĐ-CP") are abbreviations, not teencode.
+  s = s.replace(/[\p{L}\p{N}]+/gu, (token, offset: number, whole: string) => {
+    const before = whole[offset - 1];
+    const after = whole[offset + token.length];
+    if (before === '/' || before === '-' || after === '/' || after === '-') return token;
+    return TEENCODE[token] ?? token;
+  });
   return s.replace(/\s+/g, ' ').trim();
 }
 

@@ -40,16 +40,16 @@ export class SqlitePostIndex implements PostIndex {
   }
 
   async upsert(posts: readonly IndexedPost[]): Promise<void> {
-    const put = this.#db.prepare(
-      `INSERT INTO posts (id, doc, classification, flagged, covid, score, fetched_at, indexed_at)
-       VALUES (@id, @doc, @classification, @flagged, @covid, @score, @fetched_at, @indexed_at)
-       ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, classification = excluded.classification,
-         flagged = excluded.flagged, covid = excluded.covid, score = excluded.score,
-         fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at`,
-    );
-    const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE id = ?');
-    const fts = this.#db.prepare('INSERT INTO posts_fts (id, folded) VALUES (?, ?)');
     try {
+      const put = this.#db.prepare(
+        `INSERT INTO posts (id, doc, classification, flagged, covid, score, fetched_at, indexed_at)
+         VALUES (@id, @doc, @classification, @flagged, @covid, @score, @fetched_at, @indexed_at)
+         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, classification = excluded.classification,
+           flagged = excluded.flagged, covid = excluded.covid, score = excluded.score,
+           fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at`,
+      );
+      const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE id = ?');
+      const fts = this.#db.prepare('INSERT INTO posts_fts (id, folded) VALUES (?, ?)');
       this.#db
         .transaction(() => {
           for (const { post, classification, indexedAt } of posts) {

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { classify } from '@kc/classifier';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { type Actor, ConflictError, NotFoundError, SqliteCaseStore } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
+
+const analyst: Actor = { userId: 'u1', username: 'phantich', role: 'analyst' };
+const supervisor: Actor = { userId: 'u2', username: 'giamsat', role: 'supervisor' };
+
+function flagged(postId: string, text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường') {
+  const classification = classify(text);
+  expect(classification.flagged).toBe(true);
+  return { postId, title: '', text, classification, author: null, at: new Date().toISOString() };
+}
+
+describe('SqliteCaseStore', () => {
+  const open = () => {
+    const file = join(tempDir(), 'cases.sqlite');
+    return { file, store: SqliteCaseStore.create({ file }) };
+  };
+
+  it('opens a case for a claim, attaches reposts, and ignores redelivery of the same post', async () => {
+    const { store } = open();
+    const a = await store.recordFlaggedPost(flagged('p_a'));
+    const b = await store.recordFlaggedPost(flagged('p_b', 'phong toa toan tp tu 0h dem nay cam ra duong'));
+    const again = await store.recordFlaggedPost(flagged('p_a'));
+    expect(a).toMatchObject({ created: true, attached: true });
+    expect(b).toEqual({ caseId: a.caseId, created: false, attached: true });
+    expect(again).toEqual({ caseId: a.caseId, created: false, attached: false });
+    const detail = await store.get(a.caseId);
+    expect(detail?.postIds).toEqual(['p_a', 'p_b']);
+    expect(detail?.case.postCount).toBe(2);
+    expect((await store.list({ limit: 10, offset: 0 })).total).toBe(1);
+    await store.close();
+  });
+
+  it('enforces the workflow and versions', async () => {
+    const { store } = open();
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    await expect(
+      store.apply(caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst),
+    ).rejects.toThrow(ConflictError);
+    const v1 = (await store.get(caseId))!.case.version;
+    const assigned = await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst, v1);
+    expect(assigned.case).toMatchObject({ status: 'in_review', assignee: 'phantich', version: v1 + 1 });
+    await expect(
+      store.apply(caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst, v1),
+    ).rejects.toThrow(/changed since version/);
+    const judged = await store.apply(
+      caseId,
+      { action: 'verdict', verdict: 'misleading', note: 'n', sources: [] },
+      analyst,
+    );
+    expect(judged.case.status).toBe('verified_misleading');
+    expect(judged.case.verdict).toMatchObject({ verdict: 'misleading', by: 'phantich', note: 'n' });
+    await expect(store.apply('c_0000000000000000', { action: 'assign', assignee: 'x' }, analyst)).rejects.toThrow(
+      NotFoundError,
+    );
+    await store.close();
+  });
+
+  it('lets exactly one of two concurrent verdicts win', async () => {
+    const { store } = open();
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    const { case: c } = await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    const results = await Promise.allSettled([
+      store.apply(caseId, { action: 'verdict', verdict: 'false', note: 'a', sources: [] }, analyst, c.version),
+      store.apply(caseId, { action: 'verdict', verdict: 'true', note: 'b', sources: [] }, supervisor, c.version),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(1);
+    expect((await store.audit(caseId)).filter((e) => e.action === 'verdict')).toHaveLength(1);
+    await store.close();
+  });
+
+  it('runs an escalation through approval and acknowledgement, once', async () => {
+    const { store } = open();
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst);
+    const req = await store.apply(caseId, { action: 'request_escalation', unit: 'PA05', summary: 's' }, analyst);
+    const esc = req.escalations[0]!;
+    expect(esc.status).toBe('pending_approval');
+    expect(await store.caseIdOfEscalation(esc.id)).toBe(caseId);
+    expect((await store.list({ escalatedOnly: true, limit: 10, offset: 0 })).total).toBe(0);
+    const approved = await store.apply(caseId, { action: 'approve_escalation', escalationId: esc.id }, supervisor);
+    expect(approved.case.status).toBe('escalated');
+    expect((await store.list({ escalatedOnly: true, limit: 10, offset: 0 })).total).toBe(1);
+    await expect(
+      store.apply(caseId, { action: 'approve_escalation', escalationId: esc.id }, supervisor),
+    ).rejects.toThrow(ConflictError);
+    const police: Actor = { userId: 'u3', username: 'congan', role: 'police_liaison' };
+    const ack = await store.apply(caseId, { action: 'acknowledge_escalation', escalationId: esc.id }, police);
+    expect(ack.escalations[0]).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'congan' });
+    await store.close();
+  });
+
+  it('detects an edited or deleted audit entry', async () => {
+    const { file, store } = open();
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(caseId, { action: 'verdict', verdict: 'false', note: 'ok', sources: [] }, analyst);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    await store.close();
+
+    const db = new Database(file);
+    db.prepare(`UPDATE audit_log SET actor = 'giamsat' WHERE seq = 2`).run();
+    db.close();
+    const tampered = SqliteCaseStore.create({ file });
+    expect(await tampered.verifyAudit()).toMatchObject({ ok: false, brokenAt: 2, reason: 'entry 2 was modified' });
+    await tampered.close();
+
+    const db2 = new Database(file);
+    db2.prepare(`UPDATE audit_log SET actor = 'phantich' WHERE seq = 2`).run();
+    db2.prepare('DELETE FROM audit_log WHERE seq = 2').run();
+    db2.close();
+    const deleted = SqliteCaseStore.create({ file });
+    expect(await deleted.verifyAudit()).toMatchObject({ ok: false, brokenAt: 2, reason: 'entry 2 is missing' });
+    await deleted.close();
+  });
+
+  it('searches cases without diacritics', async () => {
+    const { store } = open();
+    await store.recordFlaggedPost(flagged('p_a'));
+    expect((await store.list({ q: 'cam ra duong', limit: 10, offset: 0 })).total).toBe(1);
+    expect((await store.list({ q: 'vô sinh', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await store.list({ q: '"*', limit: 10, offset: 0 })).total).toBe(0);
+    await store.close();
+  });
+});
