@@ -1,3 +1,4 @@
+import { log as crawleeLog } from '@crawlee/core';
 import type { EvidenceStore, Logger, Post } from '@kc/pipeline';
 
 /** What a crawler needs from the process that runs it. */
@@ -55,4 +56,9 @@ export class PostBuffer {
     await this.#publish(items);
     this.published += items.length;
   }
+}
+
+/** crawlee logs every request at INFO; crawls log their own summary instead unless verbose. */
+export function setCrawleeLogLevel(verbose: boolean | undefined): void {
+  crawleeLog.setLevel(verbose ? crawleeLog.LEVELS.INFO : crawleeLog.LEVELS.WARNING);
 }

@@ -1,4 +1,3 @@
-import { log as crawleeLog } from '@crawlee/core';
 import type { CrawlerContext, CrawlResult } from './context.js';
 import type { DemoWeb } from './demo-web/server.js';
 import { NewsCrawler } from './news-crawler.js';
@@ -25,8 +24,6 @@ export { loadSources, type Source, SourceSchema, SourcesFileSchema } from './sou
 
 /** Runs the crawler that fits the source's kind. */
 export function crawlSource(source: Source, ctx: CrawlerContext): Promise<CrawlResult> {
-  // crawlee logs every request at INFO; the process logs its own summary per source instead.
-  crawleeLog.setLevel(ctx.verbose ? crawleeLog.LEVELS.INFO : crawleeLog.LEVELS.WARNING);
   switch (source.kind) {
     case 'rss':
       return new NewsCrawler(source, ctx).run();

@@ -2,7 +2,7 @@ import { CheerioCrawler } from '@crawlee/cheerio';
 import { Configuration } from '@crawlee/core';
 import { type EvidenceRef, type Post, postId } from '@kc/pipeline';
 import { load } from 'cheerio';
-import { type CrawlerContext, type CrawlResult, PostBuffer } from './context.js';
+import { type CrawlerContext, type CrawlResult, PostBuffer, setCrawleeLogLevel } from './context.js';
 import { CrawlSetupError } from './errors.js';
 import { extractArticle } from './internal/extract-article.js';
 import { refuseUnsafeUrl } from './internal/network-guard.js';
@@ -23,6 +23,7 @@ export class NewsCrawler {
 
   async run(): Promise<CrawlResult> {
     const started = Date.now();
+    setCrawleeLogLevel(this.#ctx.verbose);
     const source = this.#source;
     const { evidence, log } = this.#ctx;
     const refused = await refuseUnsafeUrl(source.url, source.allowPrivateNetwork);

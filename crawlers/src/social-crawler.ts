@@ -3,7 +3,7 @@ import { Configuration } from '@crawlee/core';
 import { PlaywrightCrawler } from '@crawlee/playwright';
 import { type EvidenceRef, type Post, postId } from '@kc/pipeline';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, type CrawlerContext, type CrawlResult, PostBuffer } from './context.js';
+import { CHROMIUM_ARGS, type CrawlerContext, type CrawlResult, PostBuffer, setCrawleeLogLevel } from './context.js';
 import { CrawlSetupError } from './errors.js';
 import { refuseUnsafeUrl } from './internal/network-guard.js';
 import type { Source } from './sources.js';
@@ -39,6 +39,7 @@ export class SocialPageCrawler {
 
   async run(): Promise<CrawlResult> {
     const started = Date.now();
+    setCrawleeLogLevel(this.#ctx.verbose);
     const source = this.#source;
     const { evidence, log, chromiumPath } = this.#ctx;
     if (!existsSync(chromiumPath)) {

@@ -24,14 +24,21 @@ export const SourceSchema = z.object({
 });
 export type Source = z.infer<typeof SourceSchema>;
 
-export const SourcesFileSchema = z.object({ sources: z.array(SourceSchema).min(1) }).superRefine((file, ctx) => {
-  const seen = new Set<string>();
-  file.sources.forEach((s, i) => {
-    if (seen.has(s.id))
-      ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id ${s.id}` });
+export const SourcesFileSchema = z.object({ sources: z.array(SourceSchema).min(1) });
+
+/** Duplicate ids, checked on the raw file so they are reported together with schema errors. */
+function duplicateIds(raw: unknown): string[] {
+  const list = (raw as { sources?: unknown } | null)?.sources;
+  if (!Array.isArray(list)) return [];
+  const seen = new Set<unknown>();
+  const out: string[] = [];
+  list.forEach((s: { id?: unknown } | null, i) => {
+    if (typeof s?.id !== 'string') return;
+    if (seen.has(s.id)) out.push(`  sources.${i}.id: duplicate source id ${s.id}`);
     seen.add(s.id);
   });
-});
+  return out;
+}
 
 /** Reads and validates sources.yaml; the error names every bad field. */
 export function loadSources(file: string): Source[] {
@@ -42,9 +49,10 @@ export function loadSources(file: string): Source[] {
     throw new SourceConfigError(`${file}: ${(err as Error).message}`, { cause: err });
   }
   const result = SourcesFileSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new SourceConfigError(`${file} is invalid:\n${lines.join('\n')}`);
-  }
+  const lines = [
+    ...(result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`)),
+    ...duplicateIds(raw),
+  ];
+  if (!result.success || lines.length > 0) throw new SourceConfigError(`${file} is invalid:\n${lines.join('\n')}`);
   return result.data.sources;
 }

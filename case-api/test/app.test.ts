@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { build } from './helpers.js';
+
+describe('case API', () => {
+  let ctx: Awaited<ReturnType<typeof build>>;
+  afterEach(async () => ctx?.close());
+
+  it('answers 401 without a session, with a stable code and a request id', async () => {
+    ctx = await build();
+    const r = await ctx.app.inject({ method: 'GET', url: '/api/cases' });
+    expect(r.statusCode).toBe(401);
+    expect(r.json()).toMatchObject({ code: 'CASE_ERR_UNAUTHENTICATED' });
+    expect(r.json().requestId).toBe(r.headers['x-request-id']);
+    const forged = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/cases',
+      headers: { authorization: 'Bearer x'.padEnd(60, 'y') },
+    });
+    expect(forged.statusCode).toBe(401);
+  });
+
+  it('names the invalid field on 400, for bodies, params and query strings', async () => {
+    ctx = await build();
+    const body = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/corrections`,
+      headers: ctx.as('analyst'),
+      payload: { recipient: 'x', channel: 'pigeon', message: 'm', dueAt: 'tomorrow' },
+    });
+    expect(body.statusCode).toBe(400);
+    expect(
+      body
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['body.channel', 'body.dueAt']);
+    const params = await ctx.app.inject({ method: 'GET', url: '/api/cases/not-a-case', headers: ctx.as('analyst') });
+    expect(params.statusCode).toBe(400);
+    expect(params.json().fields[0].field).toBe('params.id');
+    const query = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/cases?status=bogus&limit=-1',
+      headers: ctx.as('analyst'),
+    });
+    expect(query.statusCode).toBe(400);
+    expect(
+      query
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['querystring.limit', 'querystring.status']);
+    const notJson = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username":',
+    });
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.json().code).toBe('CASE_ERR_VALIDATION');
+  });
+
+  it('refuses a stale If-Match with 409 and a malformed one with 400', async () => {
+    ctx = await build();
+    const h = ctx.as('analyst');
+    const v = await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}`, headers: h });
+    expect(v.headers.etag).toBe('"1"');
+    const ok = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/assign`,
+      headers: { ...h, 'if-match': '"1"' },
+      payload: { assignee: 'analyst' },
+    });
+    expect(ok.statusCode).toBe(200);
+    const stale = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/verdict`,
+      headers: { ...h, 'if-match': '"1"' },
+      payload: { verdict: 'false' },
+    });
+    expect(stale.statusCode).toBe(409);
+    const bad = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/verdict`,
+      headers: { ...h, 'if-match': 'yesterday' },
+      payload: { verdict: 'false' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('hides poster identity from the press office and admin, and cases from the police until escalated', async () => {
+    ctx = await build();
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/assign`,
+      headers: ctx.as('supervisor'),
+      payload: { assignee: 'analyst' },
+    });
+    await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/cases/${ctx.caseId}/poster`,
+      headers: ctx.as('analyst'),
+      payload: { platform: 'facebook', handle: 'nguoi.dang', profileUrl: 'https://facebook.com/nguoi.dang' },
+    });
+    for (const [role, hidden] of [
+      ['analyst', false],
+      ['supervisor', false],
+      ['press_office', true],
+      ['admin', true],
+    ] as const) {
+      const r = await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}`, headers: ctx.as(role) });
+      expect(r.json().posterHidden, role).toBe(hidden);
+      expect(r.json().poster === null, role).toBe(hidden);
+    }
+    const police = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/cases/${ctx.caseId}`,
+      headers: ctx.as('police_liaison'),
+    });
+    expect(police.statusCode).toBe(404);
+    const audit = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/cases/${ctx.caseId}/audit`,
+      headers: ctx.as('police_liaison'),
+    });
+    expect(audit.statusCode).toBe(404);
+  });
+
+  it('logs out: the token stops working', async () => {
+    ctx = await build();
+    const h = ctx.as('analyst');
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/me', headers: h })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: h })).statusCode).toBe(204);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/me', headers: h })).statusCode).toBe(401);
+  });
+
+  it('serves the console with a strict Content-Security-Policy', async () => {
+    ctx = await build();
+    const r = await ctx.app.inject({ method: 'GET', url: '/' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(r.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
+    expect(r.body).toContain('<html lang="vi">');
+  });
+});
