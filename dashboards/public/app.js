@@ -519,7 +519,7 @@ function actionForms(v, act) {
     );
   }
   if (allowed.has('link_poster')) {
-    const author = v.posts.find((p) => p.post.author)?.post;
+    const author = (v.posts.find((p) => p.post.author?.profileUrl) ?? v.posts.find((p) => p.post.author))?.post;
     out.push(
       form(
         'poster-form',
