@@ -1,45 +1,77 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { bigrams, type KnownClaimIndexEntry, loadKnownClaims, matchKnownClaims } from './internal/known-claims.js';
 import {
   AMPLIFIERS,
   CLAIM_FRAMES,
-  type ClaimFrame,
   COUNTER_SIGNALS,
   COVID_TERMS,
   DOCUMENT_NUMBER,
-  type SignalRule,
+  NEGATORS,
 } from './internal/lexicon.js';
-import { foldText, syllables } from './normalize.js';
+import { PhraseMatcher } from './internal/matcher.js';
+import { featureNames, hashedFeatures, LogisticModel, type ModelFile } from './internal/model.js';
+import { foldText } from './normalize.js';
 import type { ClaimKind, Classification, Reason } from './schema.js';
+import { tokenize } from './tokenize.js';
 
-export const MODEL_VERSION = 'rules-v0';
+/** Version of the rules alone, used when no trained model is loaded. */
+export const RULES_VERSION = 'rules-v1';
+export const DEFAULT_MODEL_FILE = new URL('../model/model.json', import.meta.url);
+const DEFAULT_KNOWN_CLAIMS = new URL('../data/known-claims.json', import.meta.url);
 
 export interface ClassifierOptions {
   /** JSON file of known debunked claims; defaults to the bundled registry. */
   knownClaimsFile?: URL;
   /** Bigram containment needed to match a known claim, 0..1. */
   knownClaimThreshold?: number;
+  /** The trained model; `null` scores with the rules' prior weights only. Defaults to the bundled model. */
+  model?: ModelFile | null;
 }
 
-interface CompiledFrame extends Omit<ClaimFrame, 'groups'> {
-  readonly groups: readonly (readonly string[])[];
+/** What the rules found in a post: the model's named features and the analyst's reasons. */
+export interface Analysis {
+  readonly folded: readonly string[];
+  readonly hashed: readonly number[];
+  readonly named: readonly string[];
+  readonly covid: boolean;
+  readonly reasons: readonly Reason[];
+  readonly ruleKind: ClaimKind | null;
+  readonly knownClaimIds: readonly string[];
+  readonly knownKind: ClaimKind | null;
 }
 
-const BIAS = -1.5;
-const KNOWN_CLAIM_WEIGHT = 2.5;
-const NEGATORS = ['khong phai', 'chua phai', 'dung nghe'];
+type Tag =
+  | { readonly type: 'covid' }
+  | { readonly type: 'frame'; readonly frame: number; readonly group: number }
+  | { readonly type: 'amplifier'; readonly rule: number }
+  | { readonly type: 'counter'; readonly rule: number };
+
+const KNOWN_CLAIM = 'known_claim';
+const COVID_TOPIC = 'topic.covid';
+
+/** Prior weight of each named feature: the hand-set rule weights the model starts from. */
+export function rulePriors(): Record<string, number> {
+  const priors: Record<string, number> = { [COVID_TOPIC]: 0.5, [KNOWN_CLAIM]: 2.5 };
+  for (const f of CLAIM_FRAMES) priors[f.id] = f.weight;
+  for (const a of AMPLIFIERS) priors[a.id] = a.weight;
+  for (const c of COUNTER_SIGNALS) priors[c.id] = -c.weight;
+  return priors;
+}
+export const PRIOR_BIAS = -1.5;
 
 /**
- * Rule-based Vietnamese Covid-claim classifier (v0): topic terms, claim frames, known
- * debunked claims and counter-signals over the folded text. Pure and deterministic.
+ * Vietnamese Covid-claim classifier: rules over folded syllables (topic terms, claim frames,
+ * known debunked claims, counter-signals) feed a logistic regression over hashed syllable
+ * n-grams. Pure and deterministic; NFC and NFD input give the same result.
  */
 export class Classifier {
-  readonly #covid: readonly string[];
-  readonly #frames: readonly CompiledFrame[];
-  readonly #amplifiers: readonly SignalRule[];
-  readonly #counters: readonly SignalRule[];
+  readonly modelVersion: string;
+  readonly #matcher: PhraseMatcher<Tag>;
   readonly #known: readonly KnownClaimIndexEntry[];
   readonly #knownThreshold: number;
+  readonly #model: LogisticModel | null;
+  readonly #priors = rulePriors();
 
   constructor(options: ClassifierOptions = {}) {
     const threshold = options.knownClaimThreshold ?? 0.6;
@@ -47,125 +79,195 @@ export class Classifier {
       throw new RangeError(`knownClaimThreshold must be in (0, 1], got ${threshold}`);
     }
     this.#knownThreshold = threshold;
-    this.#covid = foldAll(COVID_TERMS);
-    this.#frames = CLAIM_FRAMES.map((f) => ({ ...f, groups: f.groups.map(foldAll) }));
-    const foldRule = (r: SignalRule): SignalRule => ({ ...r, phrases: foldAll(r.phrases) });
-    this.#amplifiers = AMPLIFIERS.map(foldRule);
-    this.#counters = COUNTER_SIGNALS.map(foldRule);
-    this.#known = loadKnownClaims(options.knownClaimsFile ?? new URL('../data/known-claims.json', import.meta.url));
+    const entries: [string, Tag][] = [];
+    for (const p of COVID_TERMS) entries.push([foldText(p), { type: 'covid' }]);
+    CLAIM_FRAMES.forEach((f, frame) => {
+      f.groups.forEach((g, group) => {
+        for (const p of g) entries.push([foldText(p), { type: 'frame', frame, group }]);
+      });
+    });
+    AMPLIFIERS.forEach((a, rule) => {
+      for (const p of a.phrases) entries.push([foldText(p), { type: 'amplifier', rule }]);
+    });
+    COUNTER_SIGNALS.forEach((c, rule) => {
+      for (const p of c.phrases) entries.push([foldText(p), { type: 'counter', rule }]);
+    });
+    this.#matcher = new PhraseMatcher(entries);
+    this.#known = loadKnownClaims(options.knownClaimsFile ?? DEFAULT_KNOWN_CLAIMS);
+    const model = options.model === undefined ? loadDefaultModel() : options.model;
+    this.#model = model ? new LogisticModel(model) : null;
+    this.modelVersion = model ? model.version : RULES_VERSION;
   }
 
-  classify(text: string): Classification {
-    const folded = foldText(text);
-    const padded = ` ${folded} `;
-    const has = (phrase: string) => padded.includes(` ${phrase} `);
-    const reasons: Reason[] = [];
+  /** Runs the rules and computes the model's features, without scoring. */
+  analyze(text: string): Analysis {
+    const { folded } = tokenize(text);
+    const covidHits = new Set<string>();
+    const frameHits = CLAIM_FRAMES.map((f) => f.groups.map(() => new Set<string>()));
+    const ampHits = AMPLIFIERS.map(() => new Set<string>());
+    const counterHits = COUNTER_SIGNALS.map(() => new Set<string>());
+    this.#matcher.scan(folded, (tag, hit) => {
+      switch (tag.type) {
+        case 'covid':
+          covidHits.add(hit.phrase);
+          break;
+        case 'frame':
+          frameHits[tag.frame]![tag.group]!.add(hit.phrase);
+          break;
+        case 'amplifier':
+          ampHits[tag.rule]!.add(hit.phrase);
+          break;
+        case 'counter':
+          if (!negated(folded, hit.at)) counterHits[tag.rule]!.add(hit.phrase);
+          break;
+      }
+    });
 
-    const covidHits = this.#covid.filter(has);
-    if (covidHits.length > 0) {
+    const reasons: Reason[] = [];
+    const named: string[] = [];
+    const weight = (name: string) => this.#model?.namedWeight(name) ?? this.#priors[name] ?? 0;
+    if (covidHits.size > 0) {
+      named.push(COVID_TOPIC);
       reasons.push({
-        rule: 'topic.covid',
+        rule: COVID_TOPIC,
         kind: 'topic',
         message: 'Nói về dịch Covid-19',
-        phrases: covidHits,
+        phrases: [...covidHits],
         weight: 0,
       });
     }
 
-    let claim = 0;
-    let claimType: ClaimKind | null = null;
-    let topFrameWeight = 0;
-    for (const frame of this.#frames) {
-      const matched: string[] = [];
-      let all = true;
-      for (const group of frame.groups) {
-        const hits = group.filter(has);
-        if (hits.length === 0) {
-          all = false;
-          break;
-        }
-        matched.push(...hits);
+    let ruleKind: ClaimKind | null = null;
+    let topFrame = Number.NEGATIVE_INFINITY;
+    CLAIM_FRAMES.forEach((frame, i) => {
+      const groups = frameHits[i]!;
+      if (!groups.every((g) => g.size > 0)) return;
+      named.push(frame.id);
+      const w = weight(frame.id);
+      if (w > topFrame) {
+        topFrame = w;
+        ruleKind = frame.kind;
       }
-      if (!all) continue;
-      claim += frame.weight;
-      if (frame.weight > topFrameWeight) {
-        topFrameWeight = frame.weight;
-        claimType = frame.kind;
-      }
-      reasons.push({ rule: frame.id, kind: 'claim', message: frame.label, phrases: matched, weight: frame.weight });
-    }
+      reasons.push({
+        rule: frame.id,
+        kind: 'claim',
+        message: frame.label,
+        phrases: groups.flatMap((g) => [...g]),
+        weight: w,
+      });
+    });
 
-    const known = matchKnownClaims(this.#known, bigrams(folded), this.#knownThreshold);
+    const known = matchKnownClaims(this.#known, bigrams(folded.join(' ')), this.#knownThreshold);
+    if (known.length > 0) named.push(KNOWN_CLAIM);
     for (const match of known) {
       reasons.push({
         rule: `known.${match.claim.id}`,
         kind: 'known_claim',
         message: `Trùng với tin đã bị bác bỏ: “${match.claim.claim}” (${match.claim.debunkUrl})`,
         phrases: [],
-        weight: KNOWN_CLAIM_WEIGHT,
+        weight: weight(KNOWN_CLAIM),
       });
     }
-    if (known[0]) {
-      claim += KNOWN_CLAIM_WEIGHT;
-      claimType ??= known[0].claim.kind;
-    }
 
-    if (claim > 0) {
-      for (const rule of this.#amplifiers) {
-        const hits = rule.phrases.filter(has);
-        if (hits.length === 0) continue;
-        claim += rule.weight;
-        reasons.push({ rule: rule.id, kind: 'amplifier', message: rule.label, phrases: hits, weight: rule.weight });
-      }
-    }
+    AMPLIFIERS.forEach((rule, i) => {
+      const hits = ampHits[i]!;
+      if (hits.size === 0) return;
+      named.push(rule.id);
+      reasons.push({
+        rule: rule.id,
+        kind: 'amplifier',
+        message: rule.label,
+        phrases: [...hits],
+        weight: weight(rule.id),
+      });
+    });
 
-    let counter = 0;
-    for (const rule of this.#counters) {
-      const hits = rule.phrases.filter((p) => has(p) && !negated(padded, p));
-      if (rule.id === 'counter.official_plan') {
-        const doc = DOCUMENT_NUMBER.exec(folded);
-        if (doc) hits.push(doc[0]);
-      }
-      if (hits.length === 0) continue;
-      counter += rule.weight;
-      reasons.push({ rule: rule.id, kind: 'counter', message: rule.label, phrases: hits, weight: -rule.weight });
-    }
+    const doc = DOCUMENT_NUMBER.exec(folded.join(' '));
+    COUNTER_SIGNALS.forEach((rule, i) => {
+      const hits = [...counterHits[i]!];
+      if (rule.id === 'counter.official_plan' && doc) hits.push(doc[0]);
+      if (hits.length === 0) return;
+      named.push(rule.id);
+      reasons.push({ rule: rule.id, kind: 'counter', message: rule.label, phrases: hits, weight: weight(rule.id) });
+    });
 
-    const covid = covidHits.length > 0;
-    const raw = claim > 0 ? sigmoid(BIAS + claim - counter) : 0;
-    // A claim frame outside the Covid topic is out of scope: halve it so it never flags.
-    const score = covid ? raw : raw * 0.5;
-    const flagged = covid && claim > 0 && score >= 0.5;
-    const rounded = Math.round(score * 1000) / 1000;
     return {
-      covid,
-      flagged,
-      score: rounded,
-      claimType: claim > 0 ? claimType : null,
-      knownClaimIds: known.map((m) => m.claim.id),
-      claimKey: flagged ? claimKeyOf(known[0]?.claim.id, folded) : null,
+      folded,
+      hashed: hashedFeatures(folded),
+      named,
+      covid: covidHits.size > 0,
       reasons,
-      modelVersion: MODEL_VERSION,
+      ruleKind,
+      knownClaimIds: known.map((m) => m.claim.id),
+      knownKind: known[0]?.claim.kind ?? null,
+    };
+  }
+
+  classify(text: string): Classification {
+    const a = this.analyze(text);
+    const model = this.#model;
+    let z = model
+      ? model.logit(a.hashed, a.named)
+      : PRIOR_BIAS + a.named.reduce((s, n) => s + (this.#priors[n] ?? 0), 0);
+    if (!Number.isFinite(z)) z = 0;
+    const p = 1 / (1 + Math.exp(-z));
+    // A claim outside the Covid topic is out of scope: its score is halved so it never flags.
+    const score = Math.round((a.covid ? p : p * 0.5) * 1000) / 1000;
+    const flagged = a.covid && score >= 0.5;
+    const reasons = [...a.reasons];
+    if (model) {
+      const top = topNgrams(model, a.folded, a.hashed);
+      if (top.length > 0) {
+        reasons.push({
+          rule: 'model.ngrams',
+          kind: 'model',
+          message: 'Mô hình thống kê: cụm từ thường gặp trong tin sai',
+          phrases: top.map((t) => t.phrase),
+          weight: Math.round(top.reduce((s, t) => s + t.weight, 0) * 100) / 100,
+        });
+      }
+    }
+    const claimType = a.ruleKind ?? a.knownKind ?? (flagged && model ? model.kindOf(a.hashed) : null);
+    return {
+      covid: a.covid,
+      flagged,
+      score,
+      claimType,
+      knownClaimIds: [...a.knownClaimIds],
+      claimKey: flagged ? claimKeyOf(a.knownClaimIds[0], a.folded) : null,
+      reasons,
+      modelVersion: this.modelVersion,
     };
   }
 }
 
-function foldAll(phrases: readonly string[]): string[] {
-  return [...new Set(phrases.map(foldText))];
+function loadDefaultModel(): ModelFile | null {
+  if (!existsSync(DEFAULT_MODEL_FILE)) return null;
+  return JSON.parse(readFileSync(DEFAULT_MODEL_FILE, 'utf8')) as ModelFile;
 }
 
-function negated(padded: string, phrase: string): boolean {
-  return NEGATORS.some((n) => padded.includes(` ${n} ${phrase} `));
+/** The n-grams that pushed the score up most, for the analyst. */
+function topNgrams(model: LogisticModel, folded: readonly string[], hashed: readonly number[]) {
+  const strong = hashed.filter((i) => model.weightOf(i) > 0.3);
+  if (strong.length === 0) return [];
+  const names = featureNames(folded);
+  return strong
+    .map((i) => ({ phrase: names.get(i) ?? '', weight: model.weightOf(i) }))
+    .filter((t) => t.phrase.includes(' '))
+    .sort((x, y) => y.weight - x.weight)
+    .slice(0, 5);
 }
 
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+function negated(folded: readonly string[], at: number): boolean {
+  if (at < 2) return false;
+  const before = `${folded[at - 2]} ${folded[at - 1]}`;
+  return NEGATORS.includes(before);
 }
 
 /** Reposts of a known claim share its id; other claims group by their opening words. */
-function claimKeyOf(knownId: string | undefined, folded: string): string {
+function claimKeyOf(knownId: string | undefined, folded: readonly string[]): string {
   if (knownId) return `known:${knownId}`;
-  const head = syllables(folded).slice(0, 30).join(' ');
+  const head = folded.slice(0, 30).join(' ');
   return `text:${createHash('sha256').update(head).digest('hex').slice(0, 16)}`;
 }
 

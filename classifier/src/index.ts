@@ -1,5 +1,16 @@
-export { Classifier, type ClassifierOptions, classify, MODEL_VERSION } from './classify.js';
-export { foldDiacritics, foldText, normalizeText, syllables, toNfc } from './normalize.js';
+export {
+  type Analysis,
+  Classifier,
+  type ClassifierOptions,
+  classify,
+  DEFAULT_MODEL_FILE,
+  PRIOR_BIAS,
+  RULES_VERSION,
+  rulePriors,
+} from './classify.js';
+export { type LegacyEncoding, repairLegacyEncoding } from './internal/legacy.js';
+export { type Example, hashedFeatures, type ModelFile, type TrainOptions, trainModel } from './internal/model.js';
+export { cleanText, foldDiacritics, foldText, normalizeText, syllables } from './normalize.js';
 export {
   CLAIM_KINDS,
   type ClaimKind,
@@ -9,3 +20,4 @@ export {
   type Reason,
   ReasonSchema,
 } from './schema.js';
+export { ngrams, type Tokens, tokenize } from './tokenize.js';

@@ -4,6 +4,8 @@
  * finds a post written with them.
  */
 
+import { repairLegacyEncoding } from './internal/legacy.js';
+
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 // C0/C1 controls except tab and newline; zero-width characters and BOM.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff]/g;
@@ -48,9 +50,13 @@ const TEENCODE: Readonly<Record<string, string>> = {
   vaccin: 'vắc xin',
 };
 
-/** Unicode NFC, controls and zero-width characters removed, lone surrogates replaced. */
-export function toNfc(text: string): string {
-  return toWellFormed(text).normalize('NFC').replace(CONTROL, '');
+/**
+ * Clean display text: lone surrogates replaced, legacy encodings repaired (TCVN3, VNI,
+ * Windows-1258, UTF-8 read as Windows-1252), Unicode NFC, control and zero-width characters
+ * removed. Case and punctuation are kept.
+ */
+export function cleanText(text: string): string {
+  return repairLegacyEncoding(toWellFormed(text)).text.normalize('NFC').replace(CONTROL, '');
 }
 
 /** Removes tone and vowel marks and maps đ→d; input may be NFC or NFD. */
@@ -63,7 +69,7 @@ export function foldDiacritics(text: string): string {
  * Idempotent: normalizing twice gives the same text.
  */
 export function normalizeText(text: string): string {
-  let s = toNfc(text).toLowerCase();
+  let s = cleanText(text).toLowerCase();
   s = s.replace(/https?:\/\/\S+|www\.\S+/g, ' ');
   // "gấpppp" → "gấp", "!!!!" → "!"; Vietnamese never doubles a letter three times.
   s = s.replace(/(\p{L}|[!?.])\1{2,}/gu, '$1');

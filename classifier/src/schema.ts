@@ -11,6 +11,7 @@ export const CLAIM_KINDS = [
   'shortage_panic',
   'conspiracy',
   'forged_document',
+  'fake_test_result',
 ] as const;
 export const ClaimKindSchema = z.enum(CLAIM_KINDS);
 export type ClaimKind = z.infer<typeof ClaimKindSchema>;
@@ -18,7 +19,7 @@ export type ClaimKind = z.infer<typeof ClaimKindSchema>;
 export const ReasonSchema = z.object({
   /** Stable rule id, e.g. "frame.false_cure" or "known.kc-2020-0001". */
   rule: z.string(),
-  kind: z.enum(['topic', 'claim', 'known_claim', 'amplifier', 'counter']),
+  kind: z.enum(['topic', 'claim', 'known_claim', 'amplifier', 'counter', 'model']),
   /** Vietnamese explanation shown to analysts. */
   message: z.string(),
   /** The folded phrases that matched, for highlighting. */

@@ -239,6 +239,28 @@ export const CLAIM_FRAMES: readonly ClaimFrame[] = [
     ],
   },
   {
+    id: 'frame.fake_test_result',
+    label: 'Tin đồn về kết quả xét nghiệm giả',
+    weight: 1.8,
+    groups: [
+      ['test nhanh', 'xet nghiem', 'pcr', 'que test', 'kit test', 'giay xet nghiem', 'ket qua'],
+      [
+        'duong tinh gia',
+        'am tinh gia',
+        'lam gia',
+        'gia mao',
+        'luon duong tinh',
+        'toan duong tinh',
+        'bi lam gia',
+        'ban giay',
+        'mua giay',
+        'khong can test',
+        'bat duong tinh',
+        'cho duong tinh',
+      ],
+    ],
+  },
+  {
     id: 'frame.forged_document',
     kind: 'forged_document',
     label: 'Văn bản, công văn không rõ nguồn gốc',
@@ -348,6 +370,9 @@ export const COUNTER_SIGNALS: readonly SignalRule[] = [
     ],
   },
 ];
+
+/** Two syllables before a counter-signal that cancel it: "không phải tin giả". */
+export const NEGATORS: readonly string[] = ['khong phai', 'chua phai', 'dung nghe', 'dau phai', 'chang phai'];
 
 /** Official document numbers such as "824/KH-BCĐ" or "1777/QĐ-UBND" (folded form). */
 export const DOCUMENT_NUMBER = /\b\d{1,5}\/(?:kh|qd|ct|cv|tb|bc|nq|nd|ubnd|tt|ttg|byt|stttt)(?:-[a-z0-9]+)*\b/;

@@ -1,0 +1,249 @@
+/**
+ * The statistical layer: logistic regression over hashed folded syllable uni- and bigrams plus
+ * the rule features (frames, counter-signals, known claims), and a naive Bayes model that names
+ * the claim kind when no rule does. Training is deterministic: same corpus, same model file.
+ */
+import { CLAIM_KINDS, type ClaimKind } from '../schema.js';
+
+export const HASH_DIMS = 1 << 16;
+
+export interface ModelFile {
+  readonly version: string;
+  readonly dims: number;
+  readonly bias: number;
+  /** [hashed feature index, weight] for every non-zero weight. */
+  readonly hashed: readonly (readonly [number, number])[];
+  /** Weights of the named rule features. */
+  readonly named: Readonly<Record<string, number>>;
+  /** Naive Bayes per claim kind: log prior, log probability of unseen features, known features. */
+  readonly kinds: readonly {
+    readonly kind: ClaimKind;
+    readonly logPrior: number;
+    readonly logUnseen: number;
+    readonly features: readonly (readonly [number, number])[];
+  }[];
+  readonly trainedOn: Readonly<Record<string, unknown>>;
+}
+
+/** FNV-1a, 32 bits. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Distinct hashed uni- and bigram feature indices of folded syllables. */
+export function hashedFeatures(folded: readonly string[], dims = HASH_DIMS): number[] {
+  const seen = new Set<number>();
+  let prev = -1;
+  for (const s of folded) {
+    const h = fnv1a(s);
+    seen.add(h % dims);
+    if (prev >= 0) seen.add(mix(prev, h) % dims);
+    prev = h;
+  }
+  return [...seen];
+}
+
+/** The text of hashed features, for explanations (only computed when asked). */
+export function featureNames(folded: readonly string[], dims = HASH_DIMS): Map<number, string> {
+  const names = new Map<number, string>();
+  let prev = -1;
+  for (let i = 0; i < folded.length; i++) {
+    const h = fnv1a(folded[i]!);
+    names.set(h % dims, folded[i]!);
+    if (prev >= 0) names.set(mix(prev, h) % dims, `${folded[i - 1]} ${folded[i]}`);
+    prev = h;
+  }
+  return names;
+}
+
+export interface Example {
+  readonly hashed: readonly number[];
+  readonly named: readonly string[];
+  readonly label: 0 | 1;
+  readonly kind: ClaimKind | null;
+}
+
+export class LogisticModel {
+  readonly file: ModelFile;
+  readonly #weights: Float64Array;
+  readonly #named: ReadonlyMap<string, number>;
+  readonly #kinds: { kind: ClaimKind; logPrior: number; logUnseen: number; features: Map<number, number> }[];
+  readonly #kindVocab = new Set<number>();
+
+  constructor(file: ModelFile) {
+    if (file.dims !== HASH_DIMS) throw new Error(`model has ${file.dims} hash dimensions, this code uses ${HASH_DIMS}`);
+    this.file = file;
+    this.#weights = new Float64Array(file.dims);
+    for (const [i, w] of file.hashed) this.#weights[i] = w;
+    this.#named = new Map(Object.entries(file.named));
+    this.#kinds = file.kinds.map((k) => ({ ...k, features: new Map(k.features.map(([i, v]) => [i, v])) }));
+    for (const k of file.kinds) for (const [i] of k.features) this.#kindVocab.add(i);
+  }
+
+  /** The log-odds of a claim, and each feature's share of it. */
+  logit(hashed: readonly number[], named: readonly string[]): number {
+    let z = this.file.bias;
+    for (const i of hashed) z += this.#weights[i]!;
+    for (const n of named) z += this.#named.get(n) ?? 0;
+    return z;
+  }
+
+  weightOf(index: number): number {
+    return this.#weights[index] ?? 0;
+  }
+
+  namedWeight(name: string): number {
+    return this.#named.get(name) ?? 0;
+  }
+
+  /** The most likely claim kind by naive Bayes over the hashed features. */
+  kindOf(hashed: readonly number[]): ClaimKind | null {
+    let best: ClaimKind | null = null;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const k of this.#kinds) {
+      let s = k.logPrior;
+      for (const i of hashed) if (this.#kindVocab.has(i)) s += k.features.get(i) ?? k.logUnseen;
+      if (s > bestScore) {
+        bestScore = s;
+        best = k.kind;
+      }
+    }
+    return best;
+  }
+}
+
+export interface TrainOptions {
+  readonly version: string;
+  /** Prior weights of the named features; L2 pulls them toward these instead of zero. */
+  readonly priors: Readonly<Record<string, number>>;
+  readonly priorBias: number;
+  readonly l2Hashed: number;
+  readonly l2Named: number;
+  readonly iterations: number;
+  readonly learningRate: number;
+  readonly trainedOn: Readonly<Record<string, unknown>>;
+}
+
+/** Full-batch gradient descent with Adam: deterministic, no shuffling needed. */
+export function trainModel(examples: readonly Example[], options: TrainOptions): ModelFile {
+  if (examples.length === 0) throw new Error('no training examples');
+  const dims = HASH_DIMS;
+  const w = new Float64Array(dims);
+  const namedIndex = new Map<string, number>();
+  for (const name of Object.keys(options.priors)) namedIndex.set(name, namedIndex.size);
+  for (const e of examples) for (const n of e.named) if (!namedIndex.has(n)) namedIndex.set(n, namedIndex.size);
+  const names = [...namedIndex.keys()];
+  const prior = Float64Array.from(names, (n) => options.priors[n] ?? 0);
+  const v = Float64Array.from(prior);
+  let b = options.priorBias;
+
+  const adam = (size: number) => ({ m: new Float64Array(size), s: new Float64Array(size) });
+  const aw = adam(dims);
+  const av = adam(names.length);
+  const ab = { m: 0, s: 0 };
+  const beta1 = 0.9;
+  const beta2 = 0.999;
+  const eps = 1e-8;
+  const gw = new Float64Array(dims);
+  const gv = new Float64Array(names.length);
+  const active = new Set<number>();
+  for (const e of examples) for (const i of e.hashed) active.add(i);
+  const activeList = [...active].sort((x, y) => x - y);
+  const namedOf = examples.map((e) => e.named.map((n) => namedIndex.get(n)!));
+  const n = examples.length;
+
+  for (let t = 1; t <= options.iterations; t++) {
+    gw.fill(0);
+    gv.fill(0);
+    let gb = 0;
+    for (let k = 0; k < n; k++) {
+      const e = examples[k]!;
+      let z = b;
+      for (const i of e.hashed) z += w[i]!;
+      for (const j of namedOf[k]!) z += v[j]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const d = (p - e.label) / n;
+      for (const i of e.hashed) gw[i]! += d;
+      for (const j of namedOf[k]!) gv[j]! += d;
+      gb += d;
+    }
+    const lr = options.learningRate;
+    const c1 = 1 - beta1 ** t;
+    const c2 = 1 - beta2 ** t;
+    for (const i of activeList) {
+      const g = gw[i]! + options.l2Hashed * w[i]!;
+      aw.m[i] = beta1 * aw.m[i]! + (1 - beta1) * g;
+      aw.s[i] = beta2 * aw.s[i]! + (1 - beta2) * g * g;
+      w[i]! -= (lr * (aw.m[i]! / c1)) / (Math.sqrt(aw.s[i]! / c2) + eps);
+    }
+    for (let j = 0; j < names.length; j++) {
+      const g = gv[j]! + options.l2Named * (v[j]! - prior[j]!);
+      av.m[j] = beta1 * av.m[j]! + (1 - beta1) * g;
+      av.s[j] = beta2 * av.s[j]! + (1 - beta2) * g * g;
+      v[j]! -= (lr * (av.m[j]! / c1)) / (Math.sqrt(av.s[j]! / c2) + eps);
+    }
+    ab.m = beta1 * ab.m + (1 - beta1) * gb;
+    ab.s = beta2 * ab.s + (1 - beta2) * gb * gb;
+    b -= (lr * (ab.m / c1)) / (Math.sqrt(ab.s / c2) + eps);
+  }
+
+  const round = (x: number) => Math.round(x * 1e5) / 1e5;
+  const hashed: [number, number][] = [];
+  for (const i of activeList) if (Math.abs(w[i]!) >= 1e-4) hashed.push([i, round(w[i]!)]);
+  const named: Record<string, number> = {};
+  names.forEach((name, j) => {
+    named[name] = round(v[j]!);
+  });
+  return {
+    version: options.version,
+    dims,
+    bias: round(b),
+    hashed,
+    named,
+    kinds: trainKinds(examples),
+    trainedOn: options.trainedOn,
+  };
+}
+
+/** Multinomial naive Bayes (binary features, Laplace smoothing) over the claims' features. */
+function trainKinds(examples: readonly Example[]): ModelFile['kinds'] {
+  const claims = examples.filter((e) => e.label === 1 && e.kind);
+  const docFreq = new Map<number, number>();
+  for (const e of claims) for (const i of e.hashed) docFreq.set(i, (docFreq.get(i) ?? 0) + 1);
+  const vocab = [...docFreq.entries()].filter(([, c]) => c >= 2).map(([i]) => i);
+  const vocabSet = new Set(vocab);
+  const out: { kind: ClaimKind; logPrior: number; logUnseen: number; features: [number, number][] }[] = [];
+  for (const kind of CLAIM_KINDS) {
+    const docs = claims.filter((e) => e.kind === kind);
+    if (docs.length === 0) continue;
+    const counts = new Map<number, number>();
+    let total = 0;
+    for (const e of docs) {
+      for (const i of e.hashed) {
+        if (!vocabSet.has(i)) continue;
+        counts.set(i, (counts.get(i) ?? 0) + 1);
+        total++;
+      }
+    }
+    const denom = total + vocab.length + 1;
+    const r = (x: number) => Math.round(x * 1e4) / 1e4;
+    out.push({
+      kind,
+      logPrior: r(Math.log(docs.length / claims.length)),
+      logUnseen: r(Math.log(1 / denom)),
+      features: [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => [i, r(Math.log((c + 1) / denom))]),
+    });
+  }
+  return out;
+}
