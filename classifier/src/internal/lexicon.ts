@@ -240,6 +240,7 @@ export const CLAIM_FRAMES: readonly ClaimFrame[] = [
   },
   {
     id: 'frame.fake_test_result',
+    kind: 'fake_test_result',
     label: 'Tin đồn về kết quả xét nghiệm giả',
     weight: 1.8,
     groups: [
