@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { bigrams, type KnownClaimIndexEntry, loadKnownClaims, matchKnownClaims } from './internal/known-claims.js';
+import { KnownClaimIndex, loadKnownClaims } from './internal/known-claims.js';
 import {
   AMPLIFIERS,
   CLAIM_FRAMES,
@@ -10,7 +10,14 @@ import {
   NEGATORS,
 } from './internal/lexicon.js';
 import { PhraseMatcher } from './internal/matcher.js';
-import { featureNames, hashedFeatures, LogisticModel, type ModelFile } from './internal/model.js';
+import {
+  bigramHashes,
+  featureNames,
+  hashedFeatures,
+  LogisticModel,
+  type ModelFile,
+  tokenHash,
+} from './internal/model.js';
 import { foldText } from './normalize.js';
 import type { ClaimKind, Classification, Reason } from './schema.js';
 import { tokenize } from './tokenize.js';
@@ -48,6 +55,10 @@ type Tag =
   | { readonly type: 'counter'; readonly rule: number };
 
 const KNOWN_CLAIM = 'known_claim';
+const COVID_KEY = 0;
+const FRAME_KEY = 1_000;
+const AMP_KEY = 10_000;
+const COUNTER_KEY = 20_000;
 const COVID_TOPIC = 'topic.covid';
 
 /** Prior weight of each named feature: the hand-set rule weights the model starts from. */
@@ -68,7 +79,7 @@ export const PRIOR_BIAS = -1.5;
 export class Classifier {
   readonly modelVersion: string;
   readonly #matcher: PhraseMatcher<Tag>;
-  readonly #known: readonly KnownClaimIndexEntry[];
+  readonly #known: KnownClaimIndex;
   readonly #knownThreshold: number;
   readonly #model: LogisticModel | null;
   readonly #priors = rulePriors();
@@ -93,7 +104,7 @@ export class Classifier {
       for (const p of c.phrases) entries.push([foldText(p), { type: 'counter', rule }]);
     });
     this.#matcher = new PhraseMatcher(entries);
-    this.#known = loadKnownClaims(options.knownClaimsFile ?? DEFAULT_KNOWN_CLAIMS);
+    this.#known = new KnownClaimIndex(loadKnownClaims(options.knownClaimsFile ?? DEFAULT_KNOWN_CLAIMS));
     const model = options.model === undefined ? loadDefaultModel() : options.model;
     this.#model = model ? new LogisticModel(model) : null;
     this.modelVersion = model ? model.version : RULES_VERSION;
@@ -102,26 +113,33 @@ export class Classifier {
   /** Runs the rules and computes the model's features, without scoring. */
   analyze(text: string): Analysis {
     const { folded } = tokenize(text);
-    const covidHits = new Set<string>();
-    const frameHits = CLAIM_FRAMES.map((f) => f.groups.map(() => new Set<string>()));
-    const ampHits = AMPLIFIERS.map(() => new Set<string>());
-    const counterHits = COUNTER_SIGNALS.map(() => new Set<string>());
+    const hashes = folded.map(tokenHash);
+    // Most posts hit few phrases: record hits lazily instead of allocating a set per rule.
+    const hits = new Map<number, Set<string>>();
+    const record = (key: number, phrase: string) => {
+      const set = hits.get(key);
+      if (set) set.add(phrase);
+      else hits.set(key, new Set([phrase]));
+    };
     this.#matcher.scan(folded, (tag, hit) => {
       switch (tag.type) {
         case 'covid':
-          covidHits.add(hit.phrase);
+          record(COVID_KEY, hit.phrase);
           break;
         case 'frame':
-          frameHits[tag.frame]![tag.group]!.add(hit.phrase);
+          record(FRAME_KEY + tag.frame * 16 + tag.group, hit.phrase);
           break;
         case 'amplifier':
-          ampHits[tag.rule]!.add(hit.phrase);
+          record(AMP_KEY + tag.rule, hit.phrase);
           break;
         case 'counter':
-          if (!negated(folded, hit.at)) counterHits[tag.rule]!.add(hit.phrase);
+          if (!negated(folded, hit.at)) record(COUNTER_KEY + tag.rule, hit.phrase);
           break;
       }
     });
+    const none: ReadonlySet<string> = new Set();
+    const covidHits = hits.get(COVID_KEY) ?? none;
+    const got = (key: number) => hits.get(key) ?? none;
 
     const reasons: Reason[] = [];
     const named: string[] = [];
@@ -140,7 +158,7 @@ export class Classifier {
     let ruleKind: ClaimKind | null = null;
     let topFrame = Number.NEGATIVE_INFINITY;
     CLAIM_FRAMES.forEach((frame, i) => {
-      const groups = frameHits[i]!;
+      const groups = frame.groups.map((_, g) => got(FRAME_KEY + i * 16 + g));
       if (!groups.every((g) => g.size > 0)) return;
       named.push(frame.id);
       const w = weight(frame.id);
@@ -157,7 +175,7 @@ export class Classifier {
       });
     });
 
-    const known = matchKnownClaims(this.#known, bigrams(folded.join(' ')), this.#knownThreshold);
+    const known = this.#known.match(bigramHashes(hashes), this.#knownThreshold);
     if (known.length > 0) named.push(KNOWN_CLAIM);
     for (const match of known) {
       reasons.push({
@@ -170,30 +188,30 @@ export class Classifier {
     }
 
     AMPLIFIERS.forEach((rule, i) => {
-      const hits = ampHits[i]!;
-      if (hits.size === 0) return;
+      const amp = got(AMP_KEY + i);
+      if (amp.size === 0) return;
       named.push(rule.id);
       reasons.push({
         rule: rule.id,
         kind: 'amplifier',
         message: rule.label,
-        phrases: [...hits],
+        phrases: [...amp],
         weight: weight(rule.id),
       });
     });
 
     const doc = DOCUMENT_NUMBER.exec(folded.join(' '));
     COUNTER_SIGNALS.forEach((rule, i) => {
-      const hits = [...counterHits[i]!];
-      if (rule.id === 'counter.official_plan' && doc) hits.push(doc[0]);
-      if (hits.length === 0) return;
+      const counter = [...got(COUNTER_KEY + i)];
+      if (rule.id === 'counter.official_plan' && doc) counter.push(doc[0]);
+      if (counter.length === 0) return;
       named.push(rule.id);
-      reasons.push({ rule: rule.id, kind: 'counter', message: rule.label, phrases: hits, weight: weight(rule.id) });
+      reasons.push({ rule: rule.id, kind: 'counter', message: rule.label, phrases: counter, weight: weight(rule.id) });
     });
 
     return {
       folded,
-      hashed: hashedFeatures(folded),
+      hashed: hashedFeatures(hashes),
       named,
       covid: covidHits.size > 0,
       reasons,

@@ -1,4 +1,4 @@
-import { foldDiacritics, normalizeText } from './normalize.js';
+import { syllablePairs } from './normalize.js';
 
 export interface Tokens {
   /** Normalized syllables with their diacritics ("vắc", "xin"). */
@@ -12,12 +12,7 @@ export interface Tokens {
  * Vietnamese writes one syllable per space-separated token; words are syllable n-grams.
  */
 export function tokenize(text: string): Tokens {
-  const clean = normalizeText(text)
-    .replace(/[^\p{L}\p{N}/]+/gu, ' ')
-    .trim();
-  if (clean === '') return { accented: [], folded: [] };
-  // Folding removes marks and maps đ→d but never adds or removes a space, so both split alike.
-  return { accented: clean.split(' '), folded: foldDiacritics(clean).split(' ') };
+  return syllablePairs(text);
 }
 
 /** Syllable n-grams joined by a space: ngrams(["phong","toa","toan"], 2) → ["phong toa", "toa toan"]. */

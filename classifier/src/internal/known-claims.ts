@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { foldText, syllables } from '../normalize.js';
 import { ClaimKindSchema } from '../schema.js';
+import { bigramHashes, tokenHash } from './model.js';
 
 export const KnownClaimSchema = z.object({
   id: z.string().regex(/^kc-\d{4}-\d{4}$/),
@@ -15,8 +16,8 @@ export type KnownClaim = z.infer<typeof KnownClaimSchema>;
 
 export interface KnownClaimIndexEntry {
   readonly claim: KnownClaim;
-  /** Syllable bigram sets of the canonical claim and each variant. */
-  readonly shingles: readonly ReadonlySet<string>[];
+  /** Syllable bigram hash sets of the canonical claim and each variant. */
+  readonly shingles: readonly ReadonlySet<number>[];
 }
 
 export interface KnownClaimMatch {
@@ -25,11 +26,54 @@ export interface KnownClaimMatch {
   readonly containment: number;
 }
 
-export function bigrams(folded: string): Set<string> {
-  const syl = syllables(folded);
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < syl.length; i++) out.add(`${syl[i]} ${syl[i + 1]}`);
-  return out;
+/** Hashed syllable bigrams of folded text (a string or its syllables). */
+export function bigrams(folded: string | readonly string[]): Set<number> {
+  return bigramHashes((typeof folded === 'string' ? syllables(folded) : folded).map(tokenHash));
+}
+
+/** Known claims with an inverted index from bigram to the variants that contain it. */
+export class KnownClaimIndex {
+  readonly entries: readonly KnownClaimIndexEntry[];
+  readonly #postings = new Map<number, number[]>();
+  readonly #sizes: number[] = [];
+  readonly #owner: number[] = [];
+
+  constructor(entries: readonly KnownClaimIndexEntry[]) {
+    this.entries = entries;
+    entries.forEach((entry, e) => {
+      for (const variant of entry.shingles) {
+        const v = this.#sizes.length;
+        this.#sizes.push(variant.size);
+        this.#owner.push(e);
+        for (const g of variant) {
+          const list = this.#postings.get(g);
+          if (list) list.push(v);
+          else this.#postings.set(g, [v]);
+        }
+      }
+    });
+  }
+
+  /** Claims whose canonical text or a variant is mostly contained in the post, best first. */
+  match(postBigrams: ReadonlySet<number>, threshold: number): KnownClaimMatch[] {
+    const hits = new Map<number, number>();
+    for (const g of postBigrams) {
+      const list = this.#postings.get(g);
+      if (list) for (const v of list) hits.set(v, (hits.get(v) ?? 0) + 1);
+    }
+    if (hits.size === 0) return [];
+    const best = new Map<number, number>();
+    for (const [v, n] of hits) {
+      const size = this.#sizes[v]!;
+      if (size === 0) continue;
+      const e = this.#owner[v]!;
+      best.set(e, Math.max(best.get(e) ?? 0, n / size));
+    }
+    const out: KnownClaimMatch[] = [];
+    for (const [e, containment] of best)
+      if (containment >= threshold) out.push({ claim: this.entries[e]!.claim, containment });
+    return out.sort((a, b) => b.containment - a.containment || a.claim.id.localeCompare(b.claim.id));
+  }
 }
 
 export function loadKnownClaims(file: URL): KnownClaimIndexEntry[] {
@@ -43,7 +87,7 @@ export function loadKnownClaims(file: URL): KnownClaimIndexEntry[] {
 /** Known claims whose canonical text or a variant is mostly contained in the post. */
 export function matchKnownClaims(
   index: readonly KnownClaimIndexEntry[],
-  postBigrams: ReadonlySet<string>,
+  postBigrams: ReadonlySet<number>,
   threshold: number,
 ): KnownClaimMatch[] {
   const matches: KnownClaimMatch[] = [];

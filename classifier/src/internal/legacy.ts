@@ -14,9 +14,14 @@ const VIETNAMESE_LETTERS =
 const VIETNAMESE = new Set([...VIETNAMESE_LETTERS, ...VIETNAMESE_LETTERS.toUpperCase()]);
 // Latin-1 and Windows-1252 punctuation that ordinary Vietnamese text does use.
 const COMMON_SYMBOLS = new Set([...'\u00a0«»°±·–—‘’‚“”„…€₫×©®™']);
-/** A character that can only come from a mis-decoding: Latin-1/1252 letters Vietnamese lacks. */
+/**
+ * Characters that ordinary Vietnamese text does not use but every legacy mis-decoding produces:
+ * Latin-1 symbols and letters foreign to Vietnamese (UTF-8 continuation bytes, TCVN3's µ ¸ ¨ ®,
+ * VNI's ø ï ä ñ, Windows-1258's ð Þ) and Windows-1252's extra letters. Accented Vietnamese
+ * letters that Latin-1 shares (à á â ã è é ê …) are not suspect, so clean text takes the fast path.
+ */
 const SUSPECT =
-  /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030\u2039\u203a]/;
+  /[\u0080-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de-\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030\u2039\u203a]/;
 
 /** Characters that Vietnamese text would not contain; 0 for clean text. */
 export function legacyBadness(text: string): number {

@@ -35,23 +35,59 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-function mix(a: number, b: number): number {
+const tokenHashes = new Map<string, number>();
+
+/** FNV-1a of a syllable, cached: the same few thousand syllables make up most posts. */
+export function tokenHash(s: string): number {
+  let h = tokenHashes.get(s);
+  if (h === undefined) {
+    h = fnv1a(s);
+    if (tokenHashes.size >= 100_000) tokenHashes.clear();
+    tokenHashes.set(s, h);
+  }
+  return h;
+}
+
+/** Hash of an ordered pair of syllable hashes (a bigram). */
+export function mix(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Distinct hashed uni- and bigram feature indices of folded syllables. */
-export function hashedFeatures(folded: readonly string[], dims = HASH_DIMS): number[] {
-  const seen = new Set<number>();
+/** Distinct hashed uni- and bigram feature indices, from the syllables' hashes (see tokenHash). */
+export function hashedFeatures(hashes: readonly number[], dims = HASH_DIMS): number[] {
+  // A generation-stamped marker array dedupes without allocating a Set per post.
+  if (dims !== marks.length) marks = new Uint32Array(dims);
+  generation = generation === 0xffffffff ? 1 : generation + 1;
+  if (generation === 1) marks.fill(0);
+  const out: number[] = [];
   let prev = -1;
-  for (const s of folded) {
-    const h = fnv1a(s);
-    seen.add(h % dims);
-    if (prev >= 0) seen.add(mix(prev, h) % dims);
+  for (const h of hashes) {
+    const u = h % dims;
+    if (marks[u] !== generation) {
+      marks[u] = generation;
+      out.push(u);
+    }
+    if (prev >= 0) {
+      const b = mix(prev, h) % dims;
+      if (marks[b] !== generation) {
+        marks[b] = generation;
+        out.push(b);
+      }
+    }
     prev = h;
   }
-  return [...seen];
+  return out;
+}
+let marks = new Uint32Array(HASH_DIMS);
+let generation = 0;
+
+/** The 32-bit hashes of the syllable bigrams, for known-claim matching. */
+export function bigramHashes(hashes: readonly number[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 1; i < hashes.length; i++) out.add(mix(hashes[i - 1]!, hashes[i]!));
+  return out;
 }
 
 /** The text of hashed features, for explanations (only computed when asked). */
@@ -59,7 +95,7 @@ export function featureNames(folded: readonly string[], dims = HASH_DIMS): Map<n
   const names = new Map<number, string>();
   let prev = -1;
   for (let i = 0; i < folded.length; i++) {
-    const h = fnv1a(folded[i]!);
+    const h = tokenHash(folded[i]!);
     names.set(h % dims, folded[i]!);
     if (prev >= 0) names.set(mix(prev, h) % dims, `${folded[i - 1]} ${folded[i]}`);
     prev = h;
