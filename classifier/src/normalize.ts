@@ -93,17 +93,17 @@ export function normalizeText(text: string): string {
 export function syllablePairs(text: string): { accented: string[]; folded: string[] } {
   const accented: string[] = [];
   const folded: string[] = [];
+  const push = (t: string) => {
+    const f = foldToken(t);
+    // A lone combining mark folds to nothing: it is not a syllable.
+    if (f === '') return;
+    accented.push(t);
+    folded.push(f);
+  };
   scan(text, (token) => {
     // An expansion such as "mọi người" is two syllables.
-    if (token.includes(' ')) {
-      for (const t of token.split(' ')) {
-        accented.push(t);
-        folded.push(foldToken(t));
-      }
-    } else {
-      accented.push(token);
-      folded.push(foldToken(token));
-    }
+    if (token.includes(' ')) for (const t of token.split(' ')) push(t);
+    else push(token);
   });
   return { accented, folded };
 }
@@ -181,11 +181,9 @@ function scan(text: string, onToken: (token: string) => void, onSeparator?: (sep
         j += cj.length;
       }
       let token = squeeze(s.slice(i, j));
-      const before = s[i - 1];
-      const after = s[j];
-      if (before !== '/' && before !== '-' && after !== '/' && after !== '-' && !token.includes('/')) {
-        token = TEENCODE.get(token) ?? token;
-      }
+      // "/" is part of a token, so "824/kh" (from 824/KH-BCĐ) is a document number, not teencode.
+      // Looked up by the folded form, so "ĵ" and "j" expand alike and folding stays idempotent.
+      if (!token.includes('/')) token = TEENCODE.get(foldToken(token)) ?? token;
       onToken(token);
       i = j;
     } else {
