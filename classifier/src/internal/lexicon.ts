@@ -60,6 +60,16 @@ export const COVID_TERMS: readonly string[] = [
 ];
 
 const CURE_AGENTS = [
+  'bai thuoc',
+  'nuoc suc mieng',
+  'uong con',
+  'con cong nghiep',
+  'xong nha',
+  'mat ong',
+  'hanh tay',
+  'tam nang',
+  'phoi nang',
+  'cau nguyen',
   'xong hoi',
   'xong la',
   'xong bang',
@@ -82,6 +92,13 @@ const CURE_AGENTS = [
 ];
 
 const CURE_EFFECTS = [
+  'giet chet',
+  'ngan chan covid',
+  'ngan ngua covid',
+  'phong ngua hieu qua',
+  'khong mot nguoi nao bi nhiem',
+  'vuot qua virus',
+  'chua lanh',
   'diet sach',
   'diet virus',
   'diet duoc virus',
@@ -177,6 +194,9 @@ export const CLAIM_FRAMES: readonly ClaimFrame[] = [
     groups: [
       [
         'giau so ca',
+        'che giau',
+        'che dau',
+        'giau nhem',
         'giau ca',
         'giau so nguoi chet',
         'giau benh nhan',
@@ -195,7 +215,17 @@ export const CLAIM_FRAMES: readonly ClaimFrame[] = [
     label: 'Tin đồn có F0 tại địa điểm cụ thể',
     weight: 1.6,
     groups: [
-      ['co f0', 'phat hien f0', 'co ca duong tinh', 'co nguoi nhiem'],
+      [
+        'co f0',
+        'phat hien f0',
+        'co ca duong tinh',
+        'co nguoi nhiem',
+        've den',
+        'da ve den',
+        'tron cach ly',
+        'nghi nhiem',
+        'nghi bi',
+      ],
       ['tai cho', 'o cho', 'sieu thi', 'truong', 'tai quan', 'tai phuong', 'di cho', 'o xom', 'chung cu', 'ben xe'],
     ],
   },
@@ -227,6 +257,9 @@ export const CLAIM_FRAMES: readonly ClaimFrame[] = [
     groups: [
       [
         'bia ra',
+        'chien tranh sinh hoc',
+        'vu khi sinh hoc',
+        'qua bao',
         'dan dung',
         'am muu',
         'khong co that',
@@ -326,6 +359,12 @@ export const COUNTER_SIGNALS: readonly SignalRule[] = [
       'theo thong bao cua',
       'nguon chinh thong',
       'nguoi phat ngon',
+      'thu tuong chinh phu',
+      'thu tuong chi thi',
+      'chinh phu yeu cau',
+      'bo cong thuong khang dinh',
+      'who khuyen cao',
+      'to chuc y te the gioi',
     ],
   },
   {
