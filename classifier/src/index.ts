@@ -4,6 +4,7 @@ export {
   type ClassifierOptions,
   classify,
   DEFAULT_MODEL_FILE,
+  FLAG_THRESHOLD,
   PRIOR_BIAS,
   RULES_VERSION,
   rulePriors,

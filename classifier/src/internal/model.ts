@@ -114,8 +114,10 @@ export class LogisticModel {
   readonly file: ModelFile;
   readonly #weights: Float64Array;
   readonly #named: ReadonlyMap<string, number>;
-  readonly #kinds: { kind: ClaimKind; logPrior: number; logUnseen: number; features: Map<number, number> }[];
-  readonly #kindVocab = new Set<number>();
+  readonly #kindNames: readonly ClaimKind[];
+  readonly #kindPriors: Float64Array;
+  /** Per feature, each kind's log-probability (its unseen value where the kind never had it). */
+  readonly #kindVectors = new Map<number, Float64Array>();
 
   constructor(file: ModelFile) {
     if (file.dims !== HASH_DIMS) throw new Error(`model has ${file.dims} hash dimensions, this code uses ${HASH_DIMS}`);
@@ -123,8 +125,18 @@ export class LogisticModel {
     this.#weights = new Float64Array(file.dims);
     for (const [i, w] of file.hashed) this.#weights[i] = w;
     this.#named = new Map(Object.entries(file.named));
-    this.#kinds = file.kinds.map((k) => ({ ...k, features: new Map(k.features.map(([i, v]) => [i, v])) }));
-    for (const k of file.kinds) for (const [i] of k.features) this.#kindVocab.add(i);
+    this.#kindNames = file.kinds.map((k) => k.kind);
+    this.#kindPriors = Float64Array.from(file.kinds, (k) => k.logPrior);
+    file.kinds.forEach((k, j) => {
+      for (const [i, v] of k.features) {
+        let vec = this.#kindVectors.get(i);
+        if (!vec) {
+          vec = Float64Array.from(file.kinds, (x) => x.logUnseen);
+          this.#kindVectors.set(i, vec);
+        }
+        vec[j] = v;
+      }
+    });
   }
 
   /** The log-odds of a claim, and each feature's share of it. */
@@ -145,17 +157,15 @@ export class LogisticModel {
 
   /** The most likely claim kind by naive Bayes over the hashed features. */
   kindOf(hashed: readonly number[]): ClaimKind | null {
-    let best: ClaimKind | null = null;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (const k of this.#kinds) {
-      let s = k.logPrior;
-      for (const i of hashed) if (this.#kindVocab.has(i)) s += k.features.get(i) ?? k.logUnseen;
-      if (s > bestScore) {
-        bestScore = s;
-        best = k.kind;
-      }
+    if (this.#kindNames.length === 0) return null;
+    const scores = Float64Array.from(this.#kindPriors);
+    for (const i of hashed) {
+      const vec = this.#kindVectors.get(i);
+      if (vec) for (let j = 0; j < scores.length; j++) scores[j]! += vec[j]!;
     }
-    return best;
+    let best = 0;
+    for (let j = 1; j < scores.length; j++) if (scores[j]! > scores[best]!) best = j;
+    return this.#kindNames[best]!;
   }
 }
 

@@ -68,26 +68,39 @@ export class GuardedHttpClient implements BaseHttpClient {
     for await (const chunk of res.stream) chunks.push(chunk as Buffer);
     const buffer = Buffer.concat(chunks);
     const type = (request.responseType ?? 'text') as keyof ResponseTypes;
-    const body = type === 'buffer' ? buffer : type === 'json' ? JSON.parse(buffer.toString('utf8')) : buffer.toString('utf8');
+    const body =
+      type === 'buffer' ? buffer : type === 'json' ? JSON.parse(buffer.toString('utf8')) : buffer.toString('utf8');
     return { ...res, body } as unknown as HttpResponse<T>;
   }
 
   async stream(request: HttpRequest, onRedirect?: RedirectHandler): Promise<StreamingHttpResponse> {
     let url = new URL(String(request.url));
     const redirectUrls: URL[] = [];
-    const headers: Record<string, string> = { 'user-agent': this.#o.userAgent, accept: '*/*', 'accept-encoding': 'identity' };
+    const headers: Record<string, string> = {
+      'user-agent': this.#o.userAgent,
+      accept: '*/*',
+      'accept-encoding': 'identity',
+    };
     for (const [k, v] of Object.entries(request.headers ?? {})) {
       if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     }
     for (let hop = 0; ; hop++) {
-      const { res, ip } = await this.#fetchOnce(url, String(request.method ?? 'GET').toUpperCase(), headers, request.signal);
+      const { res, ip } = await this.#fetchOnce(
+        url,
+        String(request.method ?? 'GET').toUpperCase(),
+        headers,
+        request.signal,
+      );
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       const follow = request.followRedirect !== false;
       if (status >= 300 && status < 400 && status !== 304 && location && follow) {
         res.resume();
         if (hop >= this.#o.maxRedirects) {
-          throw new FetchError(`too many redirects (more than ${this.#o.maxRedirects}) from ${String(request.url)}`, false);
+          throw new FetchError(
+            `too many redirects (more than ${this.#o.maxRedirects}) from ${String(request.url)}`,
+            false,
+          );
         }
         const next = new URL(location, url);
         redirectUrls.push(next);
@@ -119,7 +132,8 @@ export class GuardedHttpClient implements BaseHttpClient {
     // Connect to the address that was checked, whatever DNS says a moment later.
     const pinned: LookupFunction = (_host, options, cb) => {
       const family = isIP(address);
-      if ((options as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+      if ((options as { all?: boolean }).all)
+        (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
       else cb(null, address, family);
     };
     const mod = url.protocol === 'https:' ? https : http;
@@ -144,7 +158,9 @@ export class GuardedHttpClient implements BaseHttpClient {
     else {
       addresses = await new Promise<string[]>((resolve, reject) => {
         dnsLookup(host, { all: true }, (err, list) =>
-          err ? reject(new FetchError(`cannot resolve ${host}: ${err.code ?? err.message}`, true)) : resolve(list.map((a) => a.address)),
+          err
+            ? reject(new FetchError(`cannot resolve ${host}: ${err.code ?? err.message}`, true))
+            : resolve(list.map((a) => a.address)),
         );
       });
     }
@@ -214,7 +230,10 @@ function toBaseData(res: http.IncomingMessage, url: URL, redirectUrls: URL[], ip
  * <meta charset>/<meta http-equiv>; bytes that are not valid UTF-8 and name no charset are read
  * as Windows-1258, the usual legacy encoding of Vietnamese sites.
  */
-export function decodeToUtf8(body: Buffer, contentType: string): { bytes: Buffer; contentType: string; charset: string } {
+export function decodeToUtf8(
+  body: Buffer,
+  contentType: string,
+): { bytes: Buffer; contentType: string; charset: string } {
   const mime = contentType.split(';')[0]!.trim() || 'application/octet-stream';
   const isText = /^(text\/|application\/(xhtml\+xml|xml|rss\+xml|atom\+xml|json|ld\+json))/.test(mime);
   if (!isText) return { bytes: body, contentType, charset: 'binary' };
