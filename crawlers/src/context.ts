@@ -1,5 +1,16 @@
 import { log as crawleeLog } from '@crawlee/core';
 import type { EvidenceStore, Logger, Post } from '@kc/pipeline';
+import type { CrawlStateStore } from './internal/crawl-state.js';
+import type { GuardedHttpClientOptions } from './internal/http-client.js';
+
+export interface CrawlProgress {
+  readonly sourceId: string;
+  readonly pages: number;
+  readonly posts: number;
+  readonly errors: number;
+  readonly skipped: number;
+  readonly elapsedMs: number;
+}
 
 /** What a crawler needs from the process that runs it. */
 export interface CrawlerContext {
@@ -11,6 +22,12 @@ export interface CrawlerContext {
   readonly chromiumPath: string;
   /** Let crawlee log every request (debugging). */
   readonly verbose?: boolean;
+  /** Remembers pages between runs so unchanged ones are skipped; in memory when absent. */
+  readonly state?: CrawlStateStore;
+  /** Limits of the HTTP client (timeouts, body size, redirects), for tests and tuning. */
+  readonly http?: Partial<Pick<GuardedHttpClientOptions, 'maxBytes' | 'maxRedirects' | 'timeoutMs'>>;
+  /** Called as a crawl goes, for a progress line and metrics. */
+  readonly onProgress?: (progress: CrawlProgress) => void;
 }
 
 export interface CrawlResult {
@@ -18,6 +35,8 @@ export interface CrawlResult {
   readonly pages: number;
   readonly posts: number;
   readonly errors: number;
+  /** Pages skipped: unchanged, too old, or disallowed by robots.txt. */
+  readonly skipped: number;
   readonly durationMs: number;
 }
 
@@ -39,6 +58,10 @@ export class PostBuffer {
   #items: Post[] = [];
   published = 0;
 
+  get pending(): number {
+    return this.#items.length;
+  }
+
   constructor(publish: CrawlerContext['publish'], size = 25) {
     this.#publish = publish;
     this.#size = size;
@@ -58,7 +81,10 @@ export class PostBuffer {
   }
 }
 
-/** crawlee logs every request at INFO; crawls log their own summary instead unless verbose. */
+/**
+ * crawlee logs every request and every failure itself; the crawlers log each failure once with
+ * its reason (and a summary per source), so crawlee stays quiet unless asked to be verbose.
+ */
 export function setCrawleeLogLevel(verbose: boolean | undefined): void {
-  crawleeLog.setLevel(verbose ? crawleeLog.LEVELS.INFO : crawleeLog.LEVELS.WARNING);
+  crawleeLog.setLevel(verbose ? crawleeLog.LEVELS.INFO : crawleeLog.LEVELS.OFF);
 }

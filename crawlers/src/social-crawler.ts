@@ -153,7 +153,14 @@ export class SocialPageCrawler {
     await crawler.run([source.url]);
     await buffer.flush();
     await crawler.teardown();
-    return { sourceId: source.id, pages, posts: buffer.published, errors, durationMs: Date.now() - started };
+    return {
+      sourceId: source.id,
+      pages,
+      posts: buffer.published,
+      errors,
+      skipped: 0,
+      durationMs: Date.now() - started,
+    };
   }
 }
 

@@ -15,6 +15,7 @@ describe('extractArticle', () => {
       publishedAt: '2021-07-19T03:30:00.000Z',
       canonicalUrl: 'https://tin.example.vn/bai/1',
       section: 'Sức khỏe',
+      publishedText: null,
     });
   });
 

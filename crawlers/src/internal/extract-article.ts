@@ -7,17 +7,26 @@ export interface ExtractedArticle {
   readonly publishedAt: string | null;
   readonly canonicalUrl: string | null;
   readonly section: string | null;
+  /** The date as printed on the page, when no machine-readable date was found. */
+  readonly publishedText: string | null;
+}
+
+export interface ExtractSelectors {
+  readonly body?: string | undefined;
+  readonly title?: string | undefined;
 }
 
 /**
  * Extracts an article from its HTML: JSON-LD NewsArticle first, then OpenGraph and meta
  * tags, then the main text of <article>/<main> with menus, ads and comments left out.
  */
-export function extractArticle(html: string, pageUrl: string): ExtractedArticle {
+export function extractArticle(html: string, pageUrl: string, selectors?: ExtractSelectors): ExtractedArticle {
   const $ = load(html);
   const ld = newsArticleJsonLd($);
   const meta = (sel: string) => $(sel).attr('content')?.trim() || null;
-  const title = str(ld?.headline) ?? meta('meta[property="og:title"]') ?? ($('h1').first().text().trim() || null);
+  const chosenTitle = selectors?.title ? $(selectors.title).first().text().trim() || null : null;
+  const title =
+    chosenTitle ?? str(ld?.headline) ?? meta('meta[property="og:title"]') ?? ($('h1').first().text().trim() || null);
   const author = authorName(ld?.author) ?? meta('meta[name="author"]');
   const publishedAt =
     isoOrNull(str(ld?.datePublished)) ??
@@ -25,7 +34,11 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
     isoOrNull($('time[datetime]').first().attr('datetime') ?? null);
   const canonical = $('link[rel="canonical"]').attr('href') ?? meta('meta[property="og:url"]');
   const section = str(ld?.articleSection) ?? meta('meta[property="article:section"]');
-  const text = str(ld?.articleBody) ?? mainText($);
+  const chosenBody = selectors?.body ? paragraphsOf($, $(selectors.body).first()) : null;
+  const text = chosenBody || (str(ld?.articleBody) ?? mainText($));
+  const publishedText = publishedAt
+    ? null
+    : $('.date, .time, .publish-date, [class*="date"], [class*="time"]').first().text().trim() || null;
   return {
     title,
     text: text.trim(),
@@ -33,6 +46,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
     publishedAt,
     canonicalUrl: canonical ? safeUrl(canonical, pageUrl) : null,
     section,
+    publishedText,
   };
 }
 
@@ -72,6 +86,10 @@ function mainText($: CheerioAPI): string {
     : $('main').first().length
       ? $('main').first()
       : $('body');
+  return paragraphsOf($, root);
+}
+
+function paragraphsOf($: CheerioAPI, root: ReturnType<CheerioAPI>): string {
   const clone = root.clone();
   clone.find('script, style, nav, header, footer, aside, form, .ads, .comments, .comment, .related').remove();
   const paragraphs = clone

@@ -20,11 +20,11 @@ import type {
   StreamingHttpResponse,
 } from '@crawlee/core';
 import iconv from 'iconv-lite';
-import { isPrivateAddress } from './network-guard.js';
+import { isPrivateAddress, type PrivateNetworkPolicy, privateAllowed } from './network-guard.js';
 
 export interface GuardedHttpClientOptions {
-  /** Loopback and private targets are refused unless this is set (demo web and tests). */
-  readonly allowPrivateNetwork: boolean;
+  /** Loopback and private targets are refused unless this allows them (demo web and tests). */
+  readonly allowPrivateNetwork: PrivateNetworkPolicy;
   readonly maxRedirects?: number;
   /** Largest body accepted, in bytes. */
   readonly maxBytes?: number;
@@ -109,7 +109,10 @@ export class GuardedHttpClient implements BaseHttpClient {
         continue;
       }
       const body = await this.#readBody(res, url);
-      const { bytes, contentType } = decodeToUtf8(body, String(res.headers['content-type'] ?? ''));
+      // crawlee refuses unknown content types before it looks at the status; an error page or a
+      // 304 is judged by its status, so it is presented as HTML.
+      const served = status >= 300 ? 'text/html; charset=utf-8' : String(res.headers['content-type'] ?? '');
+      const { bytes, contentType } = decodeToUtf8(body, served);
       const responseHeaders = { ...res.headers, 'content-type': contentType, 'content-length': String(bytes.length) };
       const stream = Readable.from([bytes]);
       return {
@@ -164,8 +167,8 @@ export class GuardedHttpClient implements BaseHttpClient {
         );
       });
     }
-    if (!this.#o.allowPrivateNetwork) {
-      const bad = addresses.find(isPrivateAddress);
+    if (this.#o.allowPrivateNetwork !== true) {
+      const bad = addresses.find((a) => isPrivateAddress(a) && !privateAllowed(a, this.#o.allowPrivateNetwork));
       if (bad) {
         const reason = `${host} resolves to private address ${bad}; refused (SSRF guard; set allowPrivateNetwork on the source to allow)`;
         this.#o.onRefused?.(url.href, reason);

@@ -35,11 +35,20 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
+export type PrivateNetworkPolicy = boolean | 'loopback';
+
+/** True when the policy lets a crawl reach this (private) address. */
+export function privateAllowed(address: string, policy: PrivateNetworkPolicy): boolean {
+  if (policy === true) return true;
+  if (policy === 'loopback') return /^127\./.test(address) || address === '::1' || /^::ffff:127\./i.test(address);
+  return false;
+}
+
 /**
  * Refuses URLs whose host resolves to a non-public address (SSRF guard), unless the source
  * explicitly allows private networks. Returns the reason when refused, else null.
  */
-export async function refuseUnsafeUrl(raw: string, allowPrivateNetwork: boolean): Promise<string | null> {
+export async function refuseUnsafeUrl(raw: string, allowPrivateNetwork: PrivateNetworkPolicy): Promise<string | null> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -48,11 +57,11 @@ export async function refuseUnsafeUrl(raw: string, allowPrivateNetwork: boolean)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return `only http and https are crawled, not ${url.protocol}`;
-  if (allowPrivateNetwork) return null;
+  if (allowPrivateNetwork === true) return null;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) return `cannot resolve ${host}`;
-  const bad = addresses.find(isPrivateAddress);
+  const bad = addresses.find((a) => isPrivateAddress(a) && !privateAllowed(a, allowPrivateNetwork));
   return bad
     ? `${host} resolves to private address ${bad}; refused (set allowPrivateNetwork on the source to allow)`
     : null;
