@@ -10,10 +10,16 @@ export function parseVietnameseDate(input: string | null | undefined, now: Date 
   const text = input.normalize('NFC').trim().toLowerCase();
   if (text === '') return null;
 
-  if (/^\d{4}-\d{2}-\d{2}(t[\d:.]+(z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+  if (/^\d{4}-\d{2}-\d{2}(t[\d:.]+(z|[+-]\d{2}:?\d{2})?)?$/.test(text) && !/^\d{4}-\d{2}-\d{2}t[\d:.]+$/.test(text)) {
     const iso = /t.*(z|[+-]\d{2}:?\d{2})$/.test(text) || !text.includes('t') ? text : `${text}+07:00`;
     const d = new Date(iso.length === 10 ? `${iso}T00:00:00+07:00` : iso.toUpperCase());
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+
+  const isoSpace = /^(\d{4})-(\d{2})-(\d{2})[ t](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (isoSpace) {
+    const [, y, mo, d, h, mi, se] = isoSpace.map(Number) as number[];
+    return fromLocal(y!, mo!, d!, h!, mi!, se ?? 0, VN_OFFSET_MIN);
   }
 
   const rel = /(\d+)\s*(giây|phút|giờ|tiếng|ngày|tuần|tháng)\s*trước/.exec(text);

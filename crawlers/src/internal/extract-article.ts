@@ -1,4 +1,5 @@
 import { type CheerioAPI, load } from 'cheerio';
+import { parseVietnameseDate } from './dates.js';
 
 export interface ExtractedArticle {
   readonly title: string | null;
@@ -81,6 +82,26 @@ function newsArticleJsonLd($: CheerioAPI): Json | null {
 }
 
 function mainText($: CheerioAPI): string {
+  // The block whose own paragraphs hold the most text is the article body (menus, related
+  // links and comments have short paragraphs spread over many blocks).
+  $('script, style, noscript, nav, header, footer, aside, form, .ads, .comments, .comment, .related').remove();
+  let best: ReturnType<CheerioAPI> | null = null;
+  let bestScore = 0;
+  const scores = new Map<unknown, number>();
+  $('p').each((_, p) => {
+    const text = $(p).text().replace(/\s+/g, ' ').trim();
+    if (text.length < 25) return;
+    const parent = $(p).parent();
+    const el = parent.get(0);
+    if (!el) return;
+    const score = (scores.get(el) ?? 0) + text.length;
+    scores.set(el, score);
+    if (score > bestScore) {
+      bestScore = score;
+      best = parent;
+    }
+  });
+  if (best) return paragraphsOf($, best);
   const root = $('article').first().length
     ? $('article').first()
     : $('main').first().length
@@ -101,7 +122,15 @@ function paragraphsOf($: CheerioAPI, root: ReturnType<CheerioAPI>): string {
 }
 
 function str(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+  return typeof v === 'string' && v.trim() !== '' ? decodeEntities(v.trim()) : null;
+}
+
+/** JSON-LD values often carry HTML entities, sometimes encoded twice ("&amp;#7871;"). */
+function decodeEntities(s: string): string {
+  let out = s;
+  for (let i = 0; i < 2 && /&(#\d+|#x[\da-f]+|[a-z]+);/i.test(out); i++)
+    out = load(`<x>${out.replace(/</g, '&lt;')}</x>`)('x').text();
+  return out;
 }
 
 function authorName(v: unknown): string | null {
@@ -111,10 +140,9 @@ function authorName(v: unknown): string | null {
   return null;
 }
 
+/** Machine-readable dates without an offset are Vietnam time, not the crawler's time zone. */
 function isoOrNull(v: string | null): string | null {
-  if (!v) return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  return parseVietnameseDate(v);
 }
 
 function safeUrl(href: string, base: string): string | null {
