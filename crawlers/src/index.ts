@@ -21,6 +21,7 @@ export { parseVietnameseDate } from './internal/dates.js';
 export { extractArticle } from './internal/extract-article.js';
 export { decodeToUtf8, FetchError, GuardedHttpClient } from './internal/http-client.js';
 export { isPrivateAddress, refuseUnsafeUrl } from './internal/network-guard.js';
+export { extractPostsScript, SOCIAL_SHAPES, type SocialShape, type SocialShapeName } from './internal/social-shapes.js';
 export { feedLinks, listingLinks, NewsCrawler, retryAfterMs, sitemapEntries } from './news-crawler.js';
 export { SocialPageCrawler } from './social-crawler.js';
 export { loadSources, parseSources, type Source, SourceSchema, SourcesFileSchema, scheduleMs } from './sources.js';
@@ -61,7 +62,9 @@ export function demoSources(web: DemoWeb): Source[] {
       region: 'Gia Lai / TP. Pleiku',
       limits: { maxPages: 1, maxPosts: 50, maxAgeDays: 3650, delaySeconds: 0 },
       schedule: 'every 1h',
+      selectors: { socialShape: 'generic' as const },
       allowPrivateNetwork: 'loopback' as const,
     },
   ];
 }
+export { SqliteCrawlState } from './sqlite-crawl-state.js';

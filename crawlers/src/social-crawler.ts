@@ -5,10 +5,13 @@ import { type EvidenceRef, type Post, postId } from '@kc/pipeline';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, type CrawlerContext, type CrawlResult, PostBuffer, setCrawleeLogLevel } from './context.js';
 import { CrawlSetupError } from './errors.js';
+import { parseVietnameseDate } from './internal/dates.js';
 import { refuseUnsafeUrl } from './internal/network-guard.js';
+import { extractPostsScript, SOCIAL_SHAPES, type SocialShape, type SocialShapeName } from './internal/social-shapes.js';
 import type { Source } from './sources.js';
 
 interface RawSocialPost {
+  index: number;
   id: string;
   permalink: string | null;
   authorHandle: string | null;
@@ -54,6 +57,8 @@ export class SocialPageCrawler {
     let pages = 0;
     let errors = 0;
     const maxPosts = source.limits.maxPosts;
+    const shape = shapeFor(source);
+    const cards = JSON.stringify(shape.card);
     const config = new Configuration({ persistStorage: false, purgeOnStart: true });
     const crawler = new PlaywrightCrawler(
       {
@@ -69,28 +74,28 @@ export class SocialPageCrawler {
         navigationTimeoutSecs: 30,
         requestHandler: async ({ page, request }) => {
           pages++;
-          await page.waitForSelector('[data-post-id]', { timeout: 20_000 });
-          let count = await page.locator('[data-post-id]').count();
-          for (let stale = 0; count < maxPosts && stale < 3; ) {
+          await page.waitForSelector(shape.card, { timeout: 20_000 });
+          let count = await page.locator(shape.card).count();
+          for (let stale = 0; count < maxPosts && stale < 2; ) {
             // Feeds load more on scroll, or behind a "see more" button when the page is short.
             await page.evaluate(
               `window.scrollTo(0, document.body.scrollHeight);
-               Array.from(document.querySelectorAll('button, a[role=button]'))
-                 .find((b) => !b.hidden && /xem thêm|see more|load more/i.test(b.textContent || ''))?.click();`,
+               Array.from(document.querySelectorAll(${JSON.stringify(shape.more)}))
+                 .find((b) => !b.hidden && /xem thêm|hiển thị thêm|see more|load more|show more/i.test(b.textContent || ''))?.click();`,
             );
             const grew = await page
-              .waitForFunction(`document.querySelectorAll('[data-post-id]').length > ${count}`, undefined, {
-                timeout: 2_000,
+              .waitForFunction(`document.querySelectorAll(${cards}).length > ${count}`, undefined, {
+                timeout: 1_500,
               })
               .then(
                 () => true,
                 () => false,
               );
-            const now = await page.locator('[data-post-id]').count();
+            const now = await page.locator(shape.card).count();
             stale = grew && now > count ? 0 : stale + 1;
             count = now;
           }
-          const raw = (await page.evaluate(EXTRACT_POSTS_JS)) as RawSocialPost[];
+          const raw = (await page.evaluate(extractPostsScript(shape))) as RawSocialPost[];
           const capturedAt = new Date().toISOString();
           const pageUrl = request.loadedUrl ?? request.url;
           const html = await evidence.put(Buffer.from(await page.content(), 'utf8'), {
@@ -111,8 +116,8 @@ export class SocialPageCrawler {
             const url = item.permalink ?? pageUrl;
             const refs: EvidenceRef[] = [htmlRef];
             const shot = await page
-              .locator(`[data-post-id="${item.id.replace(/["\\]/g, '\\$&')}"]`)
-              .first()
+              .locator(shape.card)
+              .nth(item.index)
               .screenshot({ timeout: 10_000 })
               .catch((err: Error) => {
                 log.warn({ sourceId: source.id, url, err: err.message }, 'post screenshot failed');
@@ -133,7 +138,7 @@ export class SocialPageCrawler {
               author: item.authorHandle
                 ? { handle: item.authorHandle, name: item.authorName, profileUrl: item.authorUrl }
                 : null,
-              publishedAt: item.time && !Number.isNaN(Date.parse(item.time)) ? new Date(item.time).toISOString() : null,
+              publishedAt: parseVietnameseDate(item.time),
               fetchedAt: capturedAt,
               region: source.region,
               metrics: { reactions: item.reactions, comments: item.comments, shares: item.shares },
@@ -164,24 +169,8 @@ export class SocialPageCrawler {
   }
 }
 
-/**
- * Reads the post cards in the page. Kept as source text so that no bundler helper (such as
- * esbuild's __name) leaks into code that runs in the browser.
- */
-const EXTRACT_POSTS_JS = `Array.from(document.querySelectorAll('[data-post-id]')).map((card) => {
-  const num = (sel) => Number((card.querySelector(sel)?.textContent || '0').replace(/\\D/g, '')) || 0;
-  const author = card.querySelector('a.author');
-  const link = card.querySelector('a.permalink');
-  return {
-    id: card.dataset.postId || '',
-    permalink: link ? link.href : null,
-    authorHandle: author ? author.dataset.handle || null : null,
-    authorName: author ? author.textContent.trim() : null,
-    authorUrl: author ? author.href : null,
-    text: (card.querySelector('.post-text')?.textContent || '').trim(),
-    time: card.querySelector('time')?.getAttribute('datetime') || null,
-    reactions: num('.reactions'),
-    comments: num('.comments'),
-    shares: num('.shares'),
-  };
-})`;
+function shapeFor(source: Source): SocialShape {
+  const name = (source.selectors?.socialShape ??
+    (source.platform in SOCIAL_SHAPES ? source.platform : 'generic')) as SocialShapeName;
+  return SOCIAL_SHAPES[name];
+}

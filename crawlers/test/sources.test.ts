@@ -46,3 +46,19 @@ describe('sources.yaml', () => {
     expect(() => loadSources(file('sources: [\n  - id: x'))).toThrow(/sources\.yaml/);
   });
 });
+
+describe('the sample sources file', () => {
+  it('is valid', () => {
+    const sources = loadSources(new URL('../../infra/sources.example.yaml', import.meta.url).pathname);
+    expect(sources.map((s) => s.kind).sort()).toEqual([
+      'listing',
+      'rss',
+      'rss',
+      'rss',
+      'sitemap',
+      'social_page',
+      'tip',
+    ]);
+    expect(sources.every((s) => s.allowPrivateNetwork === false)).toBe(true);
+  });
+});

@@ -9,6 +9,8 @@ import {
   demoSources,
   loadSources,
   type Source,
+  SqliteCrawlState,
+  scheduleMs,
   startDemoWeb,
 } from '@kc/crawlers';
 import { type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
@@ -45,6 +47,8 @@ export class KcRuntime {
   url: string | null = null;
   #demoWeb: DemoWeb | null = null;
   #sources: Source[] = [];
+  #lastCrawl = new Map<string, number>();
+  readonly #crawlState: SqliteCrawlState;
   #rounds: CrawlRound[] = [];
   #crawling: Promise<CrawlRound> | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -61,6 +65,7 @@ export class KcRuntime {
       classifier: new Classifier(),
       log: log.child({ component: 'pipeline' }),
     });
+    this.#crawlState = SqliteCrawlState.create({ file: join(config.dataDir, 'crawl.sqlite') });
     const sourcesFile = config.KC_SOURCES_FILE ?? join(config.dataDir, 'sources.yaml');
     this.demo = !config.KC_SOURCES_FILE && !existsSync(sourcesFile);
     if (!this.demo) this.#sources = loadSources(sourcesFile);
@@ -97,21 +102,31 @@ export class KcRuntime {
     }
   }
 
-  /** Runs one crawl round over every source (one at a time; a failing source does not stop the others). */
-  crawlOnce(): Promise<CrawlRound> {
+  /**
+   * Runs one crawl round (one source at a time; a failing source does not stop the others):
+   * every source, or with `dueOnly` those whose schedule says they are due.
+   */
+  crawlOnce(options: { dueOnly?: boolean } = {}): Promise<CrawlRound> {
     this.#crawling ??= (async () => {
       const startedAt = new Date().toISOString();
       const results: CrawlRound['results'][number][] = [];
       for (const source of this.#sources) {
         if (this.#stopped) break;
+        const last = this.#lastCrawl.get(source.id) ?? 0;
+        if (options.dueOnly && Date.now() - last < scheduleMs(source.schedule)) continue;
+        this.#lastCrawl.set(source.id, Date.now());
         try {
           const r = await crawlSource(source, {
             evidence: this.stores.evidence,
             log: this.log.child({ component: 'crawler', sourceId: source.id }),
             chromiumPath: this.config.KC_CHROMIUM_PATH,
             publish: (posts) => this.#publish(posts),
+            state: this.#crawlState,
           });
-          this.log.info(r, `crawled ${source.id}: ${r.pages} pages, ${r.posts} posts, ${r.errors} errors`);
+          this.log.info(
+            r,
+            `crawled ${source.id}: ${r.pages} pages, ${r.posts} posts, ${r.skipped} skipped, ${r.errors} errors`,
+          );
           results.push(r);
         } catch (err) {
           this.log.error({ sourceId: source.id, err }, `crawl of ${source.id} failed`);
@@ -146,15 +161,20 @@ export class KcRuntime {
     await this.app?.close();
     await this.processor.stop();
     await this.#demoWeb?.close();
+    this.#crawlState.close();
     await closeStores(this.stores);
   }
 
-  #schedule(delayMs: number): void {
+  /**
+   * The first round crawls every source; later rounds run every KC_CRAWL_INTERVAL_MINUTES (0:
+   * never) and crawl the sources whose own schedule says they are due.
+   */
+  #schedule(delayMs: number, dueOnly = false): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(async () => {
-      await this.crawlOnce().catch((err) => this.log.error({ err }, 'crawl round failed'));
+      await this.crawlOnce({ dueOnly }).catch((err) => this.log.error({ err }, 'crawl round failed'));
       const minutes = this.config.KC_CRAWL_INTERVAL_MINUTES;
-      if (minutes > 0) this.#schedule(minutes * 60_000);
+      if (minutes > 0) this.#schedule(minutes * 60_000, true);
     }, delayMs);
     this.#timer.unref();
   }
