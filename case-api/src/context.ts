@@ -9,6 +9,10 @@ export interface CaseApiContext {
   readonly sessionTtlSeconds: number;
   /** Live figures of the process (crawls, pipeline), shown at /api/system/status. */
   readonly status: () => Promise<Record<string, unknown>>;
+  /** Queues evidence capture (screenshot + HTML) of these posts of a case. */
+  readonly requestEvidence?: (caseId: string, postIds: readonly string[]) => Promise<void>;
+  /** Queues a re-crawl of these posts of a case, to see whether they were corrected or taken down. */
+  readonly requestRecrawl?: (caseId: string, postIds: readonly string[]) => Promise<void>;
 }
 
 declare module 'fastify' {

@@ -20,7 +20,12 @@ export { type CrawlStateStore, MemoryCrawlState, type PageState } from './intern
 export { parseVietnameseDate } from './internal/dates.js';
 export { extractArticle } from './internal/extract-article.js';
 export { decodeToUtf8, FetchError, GuardedHttpClient } from './internal/http-client.js';
-export { isPrivateAddress, refuseUnsafeUrl } from './internal/network-guard.js';
+export {
+  isPrivateAddress,
+  type PrivateNetworkPolicy,
+  privateAllowed,
+  refuseUnsafeUrl,
+} from './internal/network-guard.js';
 export { extractPostsScript, SOCIAL_SHAPES, type SocialShape, type SocialShapeName } from './internal/social-shapes.js';
 export { feedLinks, listingLinks, NewsCrawler, retryAfterMs, sitemapEntries } from './news-crawler.js';
 export { SocialPageCrawler } from './social-crawler.js';
@@ -67,4 +72,12 @@ export function demoSources(web: DemoWeb): Source[] {
     },
   ];
 }
+export { type CaptureResult, EvidenceCapturer } from './evidence-capturer.js';
 export { SqliteCrawlState } from './sqlite-crawl-state.js';
+export {
+  type RecrawlOutcome,
+  recrawlOutcome,
+  startEvidenceWorker,
+  startRecrawlWorker,
+  type WorkerContext,
+} from './workers.js';

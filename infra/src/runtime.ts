@@ -7,13 +7,17 @@ import {
   crawlSource,
   type DemoWeb,
   demoSources,
+  EvidenceCapturer,
   loadSources,
+  type PrivateNetworkPolicy,
   type Source,
   SqliteCrawlState,
   scheduleMs,
   startDemoWeb,
+  startEvidenceWorker,
+  startRecrawlWorker,
 } from '@kc/crawlers';
-import { type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
+import { type Consumer, type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino, { type Logger } from 'pino';
 import type { KcConfig } from './config.js';
 import { closeStores, openEmbeddedStores, type Stores } from './stores.js';
@@ -50,6 +54,8 @@ export class KcRuntime {
   #lastCrawl = new Map<string, number>();
   readonly #crawlState: SqliteCrawlState;
   #rounds: CrawlRound[] = [];
+  readonly #capturer: EvidenceCapturer;
+  #workers: Consumer[] = [];
   #crawling: Promise<CrawlRound> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -66,6 +72,7 @@ export class KcRuntime {
       log: log.child({ component: 'pipeline' }),
     });
     this.#crawlState = SqliteCrawlState.create({ file: join(config.dataDir, 'crawl.sqlite') });
+    this.#capturer = new EvidenceCapturer({ chromiumPath: config.KC_CHROMIUM_PATH, evidence: this.stores.evidence });
     const sourcesFile = config.KC_SOURCES_FILE ?? join(config.dataDir, 'sources.yaml');
     this.demo = !config.KC_SOURCES_FILE && !existsSync(sourcesFile);
     if (!this.demo) this.#sources = loadSources(sourcesFile);
@@ -81,6 +88,16 @@ export class KcRuntime {
         await rt.#ensureDemoUsers();
       }
       await rt.processor.start();
+      const workerCtx = {
+        bus: rt.stores.bus,
+        index: rt.stores.index,
+        cases: rt.stores.cases,
+        policyFor: (sourceId: string) => rt.#policyFor(sourceId),
+      };
+      rt.#workers = [
+        await startEvidenceWorker({ ...workerCtx, capturer: rt.#capturer, log: log.child({ component: 'evidence' }) }),
+        await startRecrawlWorker({ ...workerCtx, log: log.child({ component: 'recrawl' }) }),
+      ];
       rt.app = await buildApp(
         {
           cases: rt.stores.cases,
@@ -89,6 +106,8 @@ export class KcRuntime {
           evidence: rt.stores.evidence,
           sessionTtlSeconds: Math.round(config.KC_SESSION_TTL_HOURS * 3600),
           status: () => rt.status(),
+          requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
+          requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),
         },
         { loggerInstance: log.child({ component: 'api' }) },
       );
@@ -160,6 +179,8 @@ export class KcRuntime {
     await this.#crawling?.catch(() => {});
     await this.app?.close();
     await this.processor.stop();
+    for (const w of this.#workers) await w.stop();
+    await this.#capturer.close();
     await this.#demoWeb?.close();
     this.#crawlState.close();
     await closeStores(this.stores);
@@ -177,6 +198,18 @@ export class KcRuntime {
       if (minutes > 0) this.#schedule(minutes * 60_000, true);
     }, delayMs);
     this.#timer.unref();
+  }
+
+  /** How far the source of a post may reach into private networks (the demo web is on loopback). */
+  #policyFor(sourceId: string): PrivateNetworkPolicy {
+    return this.#sources.find((s) => s.id === sourceId)?.allowPrivateNetwork ?? false;
+  }
+
+  async #request(topic: string, caseId: string, postIds: readonly string[]): Promise<void> {
+    await this.stores.bus.publish(
+      topic,
+      postIds.map((postId) => ({ key: postId, value: JSON.stringify({ postId, caseId, force: true }) })),
+    );
   }
 
   async #publish(posts: readonly Post[]): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   Classification,
   Correction,
   Escalation,
+  EvidenceRef,
   Post,
   Poster,
   Role,
@@ -19,7 +20,14 @@ import type {
 
 // ---------------------------------------------------------------- Bus
 
-export const TOPICS = { postsRaw: 'posts.raw', postsDead: 'posts.dead' } as const;
+export const TOPICS = {
+  postsRaw: 'posts.raw',
+  postsDead: 'posts.dead',
+  /** Capture a screenshot and HTML snapshot of a post: {postId, caseId, url, force}. */
+  evidenceRequests: 'evidence.requests',
+  /** Fetch a post again to see whether it was corrected or taken down: {postId, caseId}. */
+  recrawlRequests: 'recrawl.requests',
+} as const;
 
 export interface BusRecord {
   readonly topic: string;
@@ -83,6 +91,8 @@ export interface PostIndex {
   /** Inserts or replaces by post id; idempotent. */
   upsert(posts: readonly IndexedPost[]): Promise<void>;
   get(ids: readonly string[]): Promise<IndexedPost[]>;
+  /** Adds evidence to a post (deduplicated by SHA-256); null when the post is unknown. */
+  addEvidence(postId: string, refs: readonly EvidenceRef[]): Promise<IndexedPost | null>;
   search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }>;
   count(): Promise<number>;
   close(): Promise<void>;
@@ -161,6 +171,13 @@ export interface CaseStore {
    * or the workflow does not allow the action from the current status.
    */
   apply(caseId: string, command: CaseCommand, actor: Actor, expectedVersion?: number): Promise<CaseDetail>;
+  /**
+   * Records something that happened to a case without changing it (evidence captured, a
+   * re-crawl's result) on its timeline and in the audit log.
+   */
+  note(caseId: string, actor: string, action: string, data: Record<string, unknown>): Promise<void>;
+  /** Sets the status of the case's open correction requests (after a re-crawl). */
+  settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number>;
   /** The case's audit entries, oldest first. */
   audit(caseId: string): Promise<CaseEvent[]>;
   /** Re-hashes the whole chain; returns the first broken sequence number, if any. */

@@ -97,6 +97,7 @@ export class StreamProcessor {
     let opened = 0;
     let attached = 0;
     let flagged = 0;
+    const evidence: { key: string; value: string }[] = [];
     for (const { post, classification } of good) {
       if (!classification.flagged) continue;
       flagged++;
@@ -110,8 +111,22 @@ export class StreamProcessor {
       });
       if (result.created) opened++;
       else if (result.attached) attached++;
+      if (!post.evidence.some((e) => e.kind === 'screenshot')) {
+        evidence.push({
+          key: post.id,
+          value: JSON.stringify({
+            postId: post.id,
+            caseId: result.caseId,
+            url: post.url,
+            sourceId: post.sourceId,
+            force: false,
+          }),
+        });
+      }
       log.info({ postId: post.id, caseId: result.caseId, created: result.created }, 'flagged post recorded');
     }
+    // A flagged post without a screenshot gets one: the evidence worker captures the page.
+    if (evidence.length > 0) await bus.publish(TOPICS.evidenceRequests, evidence);
     this.stats.processed += good.length;
     this.stats.deadLettered += dead.length;
     this.stats.flagged += flagged;

@@ -1,6 +1,6 @@
 import { DEMO_ARTICLES, DEMO_SOCIAL_POSTS } from '@kc/crawlers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
+import { ApiClient, type AppProcess, startApp, tempDataDir, waitFor, waitForCrawl } from '../helpers/app-process.js';
 
 /**
  * The walking skeleton end to end on the embedded default: `npm start`'s process crawls the
@@ -185,7 +185,10 @@ describe('walking skeleton: crawl → case → police escalation', () => {
 
     const audit = await sup.call('GET', `/api/cases/${id}/audit`);
     expect(audit.status).toBe(200);
-    const steps = audit.body.items.map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`);
+    // Evidence capture runs in the background and may land anywhere in the sequence.
+    const steps = audit.body.items
+      .filter((e: { actor: string }) => e.actor !== 'system:evidence')
+      .map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`);
     expect(steps).toEqual([
       'case_opened:system:pipeline',
       'post_attached:system:pipeline',
@@ -228,6 +231,37 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.case.status).toBe('correction_requested');
     expect(ok.body.corrections[0].dueAt).toBe(due);
+  });
+
+  it('captures a full-page screenshot of a flagged article, and re-crawls a case on demand', async () => {
+    const a = await analyst();
+    const list = await a.call('GET', '/api/cases?q=xong hoi sa chanh');
+    const id = list.body.items[0].id as string;
+    const article = await waitFor('screenshot of the flagged article', async () => {
+      const view = await a.call('GET', `/api/cases/${id}`);
+      const post = view.body.posts.find((p: { post: { platform: string } }) => p.post.platform === 'web')?.post;
+      return post?.evidence.some((e: { kind: string }) => e.kind === 'screenshot') ? post : undefined;
+    });
+    const shot = article.evidence.find((e: { kind: string }) => e.kind === 'screenshot');
+    const png = await fetch(`${app.url}/api/evidence/${shot.sha256}`, {
+      headers: { authorization: `Bearer ${a.token}` },
+    });
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(
+      (await a.call('GET', `/api/cases/${id}/audit`)).body.items.map((e: { action: string }) => e.action),
+    ).toContain('evidence_captured');
+
+    const police = await new ApiClient(app.url).login('congan');
+    expect((await police.call('POST', `/api/cases/${id}/recrawl`)).status).toBe(403);
+    const queued = await a.call('POST', `/api/cases/${id}/recrawl`);
+    expect(queued.status).toBe(202);
+    expect(queued.body.queued).toBe(2);
+    const checks = await waitFor('re-crawl results on the timeline', async () => {
+      const audit = await a.call('GET', `/api/cases/${id}/audit`);
+      const found = audit.body.items.filter((e: { action: string }) => e.action === 'recrawl_checked');
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(checks.map((e: { data: { outcome: string } }) => e.data.outcome)).toEqual(['unchanged', 'unchanged']);
   });
 
   it('serves the console and the OpenAPI document', async () => {

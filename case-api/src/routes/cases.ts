@@ -11,6 +11,7 @@ import {
 } from '@kc/pipeline';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { requireRole, requireUser } from '../plugins/auth.js';
@@ -269,6 +270,32 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       return act(req, caseId, { action: 'acknowledge_escalation', escalationId: req.params.id });
     },
   );
+
+  for (const [path, summary, pick] of [
+    ['evidence', 'Capture evidence again (full-page screenshot and HTML) of every post of the case', 'requestEvidence'],
+    ['recrawl', 'Re-crawl the posts of the case to see whether they were corrected or taken down', 'requestRecrawl'],
+  ] as const) {
+    app.post(
+      `/api/cases/:id/${path}`,
+      {
+        schema: {
+          tags: ['cases'],
+          summary,
+          params: CaseIdParams,
+          response: { 202: z.object({ queued: z.number().int() }), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const user = requireRole(req, ['analyst', 'supervisor', 'press_office']);
+        const detail = await visibleCase(user, req.params.id);
+        const queue = ctx[pick];
+        if (!queue) throw new ApiError('CASE_ERR_INTERNAL', 'Chức năng này chưa được bật trên máy chủ.');
+        await queue(detail.case.id, detail.postIds);
+        req.log.info({ caseId: detail.case.id, posts: detail.postIds.length }, `${path} requested`);
+        return reply.code(202).send({ queued: detail.postIds.length });
+      },
+    );
+  }
 
   app.get(
     '/api/cases/:id/audit',

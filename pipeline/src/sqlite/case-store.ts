@@ -336,6 +336,37 @@ export class SqliteCaseStore implements CaseStore {
     });
   }
 
+  async note(caseId: string, actor: string, action: string, data: Record<string, unknown>): Promise<void> {
+    this.#write(() => {
+      const row = this.#db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId) as
+        | { status: CaseStatus }
+        | undefined;
+      if (!row) throw new NotFoundError(`case ${caseId} not found`);
+      this.#appendAudit(caseId, actor, action, row.status, row.status, data, new Date().toISOString());
+    });
+  }
+
+  async settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number> {
+    return this.#write(() => {
+      const changed = this.#db
+        .prepare(`UPDATE corrections SET status = ? WHERE case_id = ? AND status = 'requested'`)
+        .run(status, caseId).changes;
+      if (changed > 0) {
+        const row = this.#db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus };
+        this.#appendAudit(
+          caseId,
+          actor,
+          'correction_settled',
+          row.status,
+          row.status,
+          { status, corrections: changed },
+          new Date().toISOString(),
+        );
+      }
+      return changed;
+    });
+  }
+
   async audit(caseId: string): Promise<CaseEvent[]> {
     const rows = this.#db.prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq').all(caseId) as AuditRow[];
     return rows.map(toEvent);

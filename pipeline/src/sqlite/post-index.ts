@@ -1,4 +1,4 @@
-import { ClassificationSchema, PostSchema } from '../domain/index.js';
+import { ClassificationSchema, type EvidenceRef, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
 import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
 import { type Db, migrate, openDb } from './db.js';
@@ -82,6 +82,31 @@ export class SqlitePostIndex implements PostIndex {
       if (row) out.push(toIndexed(row));
     }
     return out;
+  }
+
+  async addEvidence(postId: string, refs: readonly EvidenceRef[]): Promise<IndexedPost | null> {
+    try {
+      return this.#db
+        .transaction(() => {
+          const row = this.#db.prepare('SELECT doc, classification, indexed_at FROM posts WHERE id = ?').get(postId) as
+            | Row
+            | undefined;
+          if (!row) return null;
+          const post = PostSchema.parse(JSON.parse(row.doc));
+          const known = new Set(post.evidence.map((e) => e.sha256));
+          const evidence = [...post.evidence, ...refs.filter((r) => !known.has(r.sha256))].slice(-20);
+          const updated = { ...post, evidence };
+          this.#db.prepare('UPDATE posts SET doc = ? WHERE id = ?').run(JSON.stringify(updated), postId);
+          return {
+            post: updated,
+            classification: ClassificationSchema.parse(JSON.parse(row.classification)),
+            indexedAt: row.indexed_at,
+          };
+        })
+        .immediate();
+    } catch (err) {
+      throw new StorageError(`could not add evidence to post ${postId}`, err);
+    }
   }
 
   async search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }> {
