@@ -16,6 +16,7 @@ import { errorPlugin } from './plugins/errors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { systemRoutes } from './routes/system.js';
+import { tipRoutes } from './routes/tips.js';
 
 /** Strict CSP for the console: no inline script, nothing from other origins. */
 export const CONSOLE_CSP =
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
   readonly loggerInstance?: FastifyBaseLogger;
   /** Largest request body, in bytes. */
   readonly bodyLimit?: number;
+  /** Rate limit of citizen tips (tests lower the window). */
+  readonly tips?: { tipsPerWindow?: number; windowMs?: number };
 }
 
 /** Builds the case API and console as one fastify app (not listening; see server.ts). */
@@ -69,6 +72,7 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
   await app.register(authRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
   await app.register(systemRoutes, { ctx });
+  await app.register(tipRoutes, { ctx, ...(options.tips ?? {}) });
   await app.register(fastifyStatic, { root: fileURLToPath(CONSOLE_DIR), prefix: '/', index: 'index.html' });
   return app;
 }

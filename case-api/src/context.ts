@@ -11,6 +11,11 @@ export interface CaseApiContext {
   readonly status: () => Promise<Record<string, unknown>>;
   /** Queues evidence capture (screenshot + HTML) of these posts of a case. */
   readonly requestEvidence?: (caseId: string, postIds: readonly string[]) => Promise<void>;
+  /**
+   * Accepts a citizen tip: checks the URL (SSRF guard) and queues its capture. Returns the tip
+   * id, or the reason the URL is refused.
+   */
+  readonly submitTip?: (tip: { url: string; note: string }) => Promise<{ id: string } | { refused: string }>;
   /** Queues a re-crawl of these posts of a case, to see whether they were corrected or taken down. */
   readonly requestRecrawl?: (caseId: string, postIds: readonly string[]) => Promise<void>;
 }

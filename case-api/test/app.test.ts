@@ -141,4 +141,30 @@ describe('case API', () => {
     expect(r.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
     expect(r.body).toContain('<html lang="vi">');
   });
+
+  it('takes citizen tips without login, refuses bad links and big bodies, and limits the rate', async () => {
+    ctx = await build({ tips: { tipsPerWindow: 2, windowMs: 60_000 } });
+    const send = (payload: unknown) => ctx.app.inject({ method: 'POST', url: '/api/tips', payload: payload as object });
+    const ok = await send({ url: 'https://facebook.com/posts/1', note: 'Bài này nói uống nước muối khỏi covid' });
+    expect(ok.statusCode).toBe(202);
+    expect(ok.json()).toMatchObject({ id: 'tip_1', status: 'received' });
+    expect(ctx.tips).toEqual([{ url: 'https://facebook.com/posts/1', note: 'Bài này nói uống nước muối khỏi covid' }]);
+    const bad = await send({ url: 'javascript:alert(1)' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].field).toBe('body.url');
+    const ssrf = await send({ url: 'http://10.0.0.1/admin' });
+    expect(ssrf.statusCode).toBe(400);
+    expect(ssrf.json().fields[0].message).toMatch(/private address/);
+    const big = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/tips',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ url: 'https://x.vn/', note: 'a'.repeat(20_000) }),
+    });
+    expect(big.statusCode).toBe(413);
+    const limited = await send({ url: 'https://x.vn/4' });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(ctx.tips).toHaveLength(1);
+  });
 });

@@ -8,7 +8,8 @@ import { buildApp } from '../src/index.js';
 export const PASSWORD = 'mat-khau-thu-nghiem';
 
 /** Builds the app on real SQLite stores in a temporary directory, with one user per role. */
-export async function build() {
+export async function build(options: { tips?: { tipsPerWindow?: number; windowMs?: number } } = {}) {
+  const tips: { url: string; note: string }[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'kc-api-'));
   const cases = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
   const users = SqliteUserStore.create({ file: join(dir, 'cases.sqlite') });
@@ -16,14 +17,24 @@ export async function build() {
   const evidence = FsEvidenceStore.create({ dir: join(dir, 'evidence') });
   const roles: Role[] = ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin'];
   for (const role of roles) await users.add({ username: role.replace('_', '-'), role, password: PASSWORD });
-  const app = await buildApp({
-    cases,
-    users,
-    index,
-    evidence,
-    sessionTtlSeconds: 3600,
-    status: async () => ({ ok: true }),
-  });
+  const app = await buildApp(
+    {
+      cases,
+      users,
+      index,
+      evidence,
+      sessionTtlSeconds: 3600,
+      status: async () => ({ ok: true }),
+      // The API's boundary to the tip queue; the real one (infra) checks the URL and publishes.
+      submitTip: async (tip) => {
+        if (new URL(tip.url).hostname === '10.0.0.1')
+          return { refused: '10.0.0.1 resolves to private address 10.0.0.1' };
+        tips.push(tip);
+        return { id: `tip_${tips.length}` };
+      },
+    },
+    options,
+  );
   const tokens: Record<string, string> = {};
   for (const role of roles) {
     const r = await app.inject({
@@ -50,6 +61,7 @@ export async function build() {
     metrics: null,
     evidence: [],
     tags: [],
+    tipNote: null,
   };
   const classification = classify(text);
   await index.upsert([{ post, classification, indexedAt: new Date().toISOString() }]);
@@ -64,6 +76,7 @@ export async function build() {
   const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
   return {
     app,
+    tips,
     caseId,
     as,
     close: async () => {

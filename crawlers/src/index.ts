@@ -75,9 +75,12 @@ export function demoSources(web: DemoWeb): Source[] {
 export { type CaptureResult, EvidenceCapturer } from './evidence-capturer.js';
 export { SqliteCrawlState } from './sqlite-crawl-state.js';
 export {
+  platformOfUrl,
   type RecrawlOutcome,
   recrawlOutcome,
   startEvidenceWorker,
   startRecrawlWorker,
+  startTipWorker,
+  type Tip,
   type WorkerContext,
 } from './workers.js';

@@ -236,6 +236,7 @@ export class NewsCrawler {
       metrics: null,
       evidence: [ref],
       tags: article.section ? [article.section.slice(0, 50)] : [],
+      tipNote: null,
     };
     await ctx.buffer.add(post);
   }

@@ -144,6 +144,7 @@ export class SocialPageCrawler {
               metrics: { reactions: item.reactions, comments: item.comments, shares: item.shares },
               evidence: refs,
               tags: [],
+              tipNote: null,
             };
             await buffer.add(post);
           }

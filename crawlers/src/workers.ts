@@ -4,8 +4,11 @@ import {
   type Bus,
   type CaseStore,
   type Consumer,
+  type EvidenceStore,
   type Logger,
+  type Post,
   type PostIndex,
+  postId,
   StorageError,
   TOPICS,
 } from '@kc/pipeline';
@@ -149,4 +152,83 @@ export async function recrawlOutcome(
   } catch {
     return { outcome: 'unreachable', status: 0, textSha256: null };
   }
+}
+
+const TipSchema = z.object({
+  id: z.string(),
+  url: z.url(),
+  note: z.string().max(2000),
+  receivedAt: z.string(),
+});
+export type Tip = z.infer<typeof TipSchema>;
+
+/** The platform of a tipped URL, from its host. */
+export function platformOfUrl(url: string): Post['platform'] {
+  const host = new URL(url).hostname.replace(/^www\./, '');
+  if (/(^|\.)(facebook\.com|fb\.com|fb\.watch)$/.test(host)) return 'facebook';
+  if (/(^|\.)zalo\.me$/.test(host)) return 'zalo';
+  if (/(^|\.)(youtube\.com|youtu\.be)$/.test(host)) return 'youtube';
+  if (/(^|\.)tiktok\.com$/.test(host)) return 'tiktok';
+  return 'web';
+}
+
+/**
+ * Citizen tips: the tipped URL is captured in the browser like any flagged post (screenshot and
+ * HTML), its text extracted, and the post enters the pipeline tagged "tip" with the citizen's note.
+ */
+export async function startTipWorker(
+  ctx: Omit<WorkerContext, 'policyFor'> & {
+    capturer: EvidenceCapturer;
+    evidence: EvidenceStore;
+    policy: PrivateNetworkPolicy;
+    publish: (posts: readonly Post[]) => Promise<void>;
+  },
+): Promise<Consumer> {
+  return ctx.bus.consume({
+    group: 'tips',
+    topic: TOPICS.tipsReceived,
+    maxBatch: 5,
+    onError: (err) => ctx.log.error({ err }, 'tip batch failed; it will be retried'),
+    handler: async (batch) => {
+      for (const record of batch) {
+        let tip: Tip;
+        try {
+          tip = TipSchema.parse(JSON.parse(Buffer.from(record.value).toString('utf8')));
+        } catch (err) {
+          ctx.log.warn({ err: (err as Error).message }, 'malformed tip skipped');
+          continue;
+        }
+        try {
+          const captured = await ctx.capturer.capture(tip.url, ctx.policy);
+          const htmlRef = captured.evidence.find((e) => e.kind === 'html');
+          const blob = htmlRef ? await ctx.evidence.get(htmlRef.sha256) : null;
+          const html = blob ? Buffer.from(blob.bytes).toString('utf8') : null;
+          const article = html ? extractArticle(html, captured.finalUrl) : null;
+          const platform = platformOfUrl(tip.url);
+          const post: Post = {
+            id: postId(platform, { url: tip.url }),
+            platform,
+            sourceId: 'tip',
+            url: tip.url,
+            platformPostId: null,
+            title: article?.title ? cleanText(article.title) : null,
+            text: cleanText(article?.text || '') || cleanText(tip.note),
+            author: null,
+            publishedAt: article?.publishedAt ?? null,
+            fetchedAt: new Date().toISOString(),
+            region: null,
+            metrics: null,
+            evidence: [...captured.evidence],
+            tags: ['tip', `tip:${tip.id}`],
+            tipNote: tip.note || null,
+          };
+          await ctx.publish([post]);
+          ctx.log.info({ tipId: tip.id, postId: post.id, status: captured.status }, 'tip captured');
+        } catch (err) {
+          if (err instanceof StorageError) throw err;
+          ctx.log.warn({ tipId: tip.id, err: (err as Error).message }, 'tip could not be captured');
+        }
+      }
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, type CaseApp } from '@kc/case-api';
@@ -10,12 +11,14 @@ import {
   EvidenceCapturer,
   loadSources,
   type PrivateNetworkPolicy,
+  refuseUnsafeUrl,
   type Source,
   SqliteCrawlState,
   scheduleMs,
   startDemoWeb,
   startEvidenceWorker,
   startRecrawlWorker,
+  startTipWorker,
 } from '@kc/crawlers';
 import { type Consumer, type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino, { type Logger } from 'pino';
@@ -97,6 +100,14 @@ export class KcRuntime {
       rt.#workers = [
         await startEvidenceWorker({ ...workerCtx, capturer: rt.#capturer, log: log.child({ component: 'evidence' }) }),
         await startRecrawlWorker({ ...workerCtx, log: log.child({ component: 'recrawl' }) }),
+        await startTipWorker({
+          ...workerCtx,
+          capturer: rt.#capturer,
+          evidence: rt.stores.evidence,
+          policy: rt.#tipPolicy(),
+          publish: (posts) => rt.#publish(posts),
+          log: log.child({ component: 'tips' }),
+        }),
       ];
       rt.app = await buildApp(
         {
@@ -108,6 +119,7 @@ export class KcRuntime {
           status: () => rt.status(),
           requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
           requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),
+          submitTip: (tip) => rt.#submitTip(tip),
         },
         { loggerInstance: log.child({ component: 'api' }) },
       );
@@ -198,6 +210,21 @@ export class KcRuntime {
       if (minutes > 0) this.#schedule(minutes * 60_000, true);
     }, delayMs);
     this.#timer.unref();
+  }
+
+  /** Tips may point only at public addresses; in demo mode also at the demo web on loopback. */
+  #tipPolicy(): PrivateNetworkPolicy {
+    return this.demo ? 'loopback' : false;
+  }
+
+  async #submitTip(tip: { url: string; note: string }): Promise<{ id: string } | { refused: string }> {
+    const refused = await refuseUnsafeUrl(tip.url, this.#tipPolicy());
+    if (refused) return { refused };
+    const id = `tip_${randomUUID()}`;
+    await this.stores.bus.publish(TOPICS.tipsReceived, [
+      { key: id, value: JSON.stringify({ id, url: tip.url, note: tip.note, receivedAt: new Date().toISOString() }) },
+    ]);
+    return { id };
   }
 
   /** How far the source of a post may reach into private networks (the demo web is on loopback). */

@@ -27,6 +27,8 @@ export const TOPICS = {
   evidenceRequests: 'evidence.requests',
   /** Fetch a post again to see whether it was corrected or taken down: {postId, caseId}. */
   recrawlRequests: 'recrawl.requests',
+  /** Citizen tips: {id, url, note, receivedAt}. */
+  tipsReceived: 'tips.received',
 } as const;
 
 export interface BusRecord {

@@ -24,6 +24,7 @@ export function makePost(over: Partial<Post> & { url?: string } = {}): Post {
     metrics: null,
     evidence: [],
     tags: [],
+    tipNote: null,
     ...over,
   };
 }

@@ -264,6 +264,25 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     expect(checks.map((e: { data: { outcome: string } }) => e.data.outcome)).toEqual(['unchanged', 'unchanged']);
   });
 
+  it('turns a citizen tip into a captured post that joins the case of its claim', async () => {
+    const a = await analyst();
+    const caseList = await a.call('GET', '/api/cases?q=vo sinh');
+    const id = caseList.body.items[0].id as string;
+    const social = (await a.call('GET', `/api/cases/${id}`)).body.posts[0].post;
+    const tip = await new ApiClient(app.url).call('POST', '/api/tips', {
+      url: social.url,
+      note: 'Nhóm Zalo của phụ huynh đang chia sẻ bài này.',
+    });
+    expect(tip.status).toBe(202);
+    const tipped = await waitFor('the tip to join the case', async () => {
+      const view = await a.call('GET', `/api/cases/${id}`);
+      return view.body.posts.find((p: { post: { tags: string[] } }) => p.post.tags.includes('tip'))?.post;
+    });
+    expect(tipped.tipNote).toBe('Nhóm Zalo của phụ huynh đang chia sẻ bài này.');
+    expect(tipped.tags).toContain(`tip:${tip.body.id}`);
+    expect(tipped.evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['html', 'screenshot']);
+  });
+
   it('serves the console and the OpenAPI document', async () => {
     const page = await fetch(`${app.url}/`);
     expect(page.status).toBe(200);

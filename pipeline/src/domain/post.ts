@@ -46,6 +46,8 @@ export const PostSchema = z.object({
   metrics: PostMetricsSchema.nullable(),
   evidence: z.array(EvidenceRefSchema).max(20),
   tags: z.array(z.string().max(50)).max(20),
+  /** What the citizen wrote with a tip (posts that came in as tips only). */
+  tipNote: z.string().max(2000).nullable().default(null),
 });
 export type Post = z.infer<typeof PostSchema>;
 
