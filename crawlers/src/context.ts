@@ -67,17 +67,23 @@ export class PostBuffer {
     this.#size = size;
   }
 
-  async add(post: Post): Promise<void> {
+  readonly #after: (() => Promise<void>)[] = [];
+
+  /** Queues a post; `afterPublish` runs once the post is durably on the bus (e.g. crawl state). */
+  async add(post: Post, afterPublish?: () => Promise<void>): Promise<void> {
     this.#items.push(post);
+    if (afterPublish) this.#after.push(afterPublish);
     if (this.#items.length >= this.#size) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.#items.length === 0) return;
     const items = this.#items;
+    const after = this.#after.splice(0);
     this.#items = [];
     await this.#publish(items);
     this.published += items.length;
+    for (const fn of after) await fn();
   }
 }
 

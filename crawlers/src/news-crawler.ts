@@ -203,14 +203,17 @@ export class NewsCrawler {
       .digest('hex');
     const before = await ctx.state.get(request.url);
     const capturedAt = new Date().toISOString();
-    await ctx.state.put(request.url, {
-      etag: header(headers.etag),
-      lastModified: header(headers['last-modified']),
-      contentSha256: sha,
-      fetchedAt: capturedAt,
-    });
+    // The page is remembered only once its post is on the bus: a crash in between re-crawls it.
+    const remember = () =>
+      ctx.state.put(request.url, {
+        etag: header(headers.etag),
+        lastModified: header(headers['last-modified']),
+        contentSha256: sha,
+        fetchedAt: capturedAt,
+      });
     if (before?.contentSha256 === sha) {
       ctx.counts.skipped++;
+      await remember();
       return;
     }
     const stored = await evidence.put(Buffer.from(content, 'utf8'), {
@@ -238,7 +241,7 @@ export class NewsCrawler {
       tags: article.section ? [article.section.slice(0, 50)] : [],
       tipNote: null,
     };
-    await ctx.buffer.add(post);
+    await ctx.buffer.add(post, remember);
   }
 }
 

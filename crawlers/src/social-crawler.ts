@@ -158,6 +158,14 @@ export class SocialPageCrawler {
     );
     await crawler.run([source.url]);
     await buffer.flush();
+    this.#ctx.onProgress?.({
+      sourceId: source.id,
+      pages,
+      posts: buffer.published,
+      errors,
+      skipped: 0,
+      elapsedMs: Date.now() - started,
+    });
     await crawler.teardown();
     return {
       sourceId: source.id,

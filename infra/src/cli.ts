@@ -2,10 +2,21 @@
  * The kc command line: `npm run -s kc -- <command>` (or `npx kc <command>`).
  * Exit codes: 0 done, 1 the check failed (tampering found), 2 usage or input error, 3 runtime error.
  */
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConflictError, ROLES, RoleSchema } from '@kc/pipeline';
-import { ConfigError, loadConfig } from './config.js';
-import { closeStores, openEmbeddedStores } from './stores.js';
+import {
+  type CrawlProgress,
+  crawlSource,
+  demoSources,
+  loadSources,
+  SqliteCrawlState,
+  startDemoWeb,
+} from '@kc/crawlers';
+import { ConflictError, ROLES, RoleSchema, TOPICS } from '@kc/pipeline';
+import { ConfigError, type KcConfig, loadConfig } from './config.js';
+import { closeStores, openEmbeddedStores, type Stores, startDemoWebOnSamePort } from './stores.js';
 
 const HELP = `kc — công cụ quản trị Kiểm Chứng
 
@@ -16,6 +27,8 @@ Lệnh:
                          Tạo tài khoản; mật khẩu đọc từ stdin (không lộ trong lịch sử lệnh).
                          Vai trò: ${ROLES.join(', ')}
   users list             Liệt kê tài khoản.
+  crawl [--source ID]    Thu thập một lượt các nguồn (hoặc một nguồn) và đưa bài vào hàng đợi xử lý;
+                         hiện tiến độ từng nguồn. Không có sources.yaml: thu thập trang web mẫu.
   audit verify           Kiểm tra chuỗi băm của nhật ký kiểm toán; mã thoát 1 nếu bị sửa/xóa.
   evidence verify        Băm lại mọi tệp chứng cứ; mã thoát 1 nếu có tệp bị thay đổi.
   help                   Hướng dẫn này.
@@ -48,7 +61,8 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const stores = openEmbeddedStores(config.dataDir);
   try {
-    switch (`${group} ${command ?? ''}`.trim()) {
+    const key = group === 'crawl' ? 'crawl' : `${group} ${command ?? ''}`.trim();
+    switch (key) {
       case 'users add': {
         const { values } = parseArgs({
           args: rest,
@@ -79,6 +93,14 @@ async function run(argv: string[]): Promise<number> {
           throw err;
         }
         return 0;
+      }
+      case 'crawl': {
+        const { values } = parseArgs({
+          args: command ? [command, ...rest] : rest,
+          options: { source: { type: 'string' } },
+          strict: true,
+        });
+        return await crawlCommand(config, stores, values.source);
       }
       case 'users list': {
         for (const u of await stores.users.list()) {
@@ -128,3 +150,59 @@ run(process.argv.slice(2)).then(
     }
   },
 );
+
+async function crawlCommand(config: KcConfig, stores: Stores, only: string | undefined): Promise<number> {
+  const file = config.KC_SOURCES_FILE ?? join(config.dataDir, 'sources.yaml');
+  const demo = !config.KC_SOURCES_FILE && !existsSync(file);
+  const web = demo ? await startDemoWebOnSamePort(config.dataDir) : null;
+  try {
+    const all = web ? demoSources(web) : loadSources(file);
+    const sources = only ? all.filter((s) => s.id === only) : all;
+    if (sources.length === 0) throw new UsageError(`không có nguồn “${only}” trong ${demo ? 'trang web mẫu' : file}`);
+    const state = SqliteCrawlState.create({ file: join(config.dataDir, 'crawl.sqlite') });
+    const quiet = { info() {}, warn() {}, error() {} };
+    const tty = process.stderr.isTTY;
+    let failed = 0;
+    for (const source of sources) {
+      const line = (p: CrawlProgress, done = false) => {
+        const rate = p.elapsedMs > 0 ? (p.pages / (p.elapsedMs / 1000)).toFixed(1) : '0';
+        const text = `${source.id}: ${p.pages} trang · ${p.posts} bài · ${p.skipped} bỏ qua · ${p.errors} lỗi · ${rate} trang/giây`;
+        if (tty) process.stderr.write(`\r\x1b[K${text}${done ? '\n' : ''}`);
+        else if (done) process.stderr.write(`${text}\n`);
+      };
+      try {
+        const r = await crawlSource(source, {
+          evidence: stores.evidence,
+          log: quiet,
+          chromiumPath: config.KC_CHROMIUM_PATH,
+          state,
+          onProgress: (p) => line(p),
+          publish: (posts) =>
+            stores.bus.publish(
+              TOPICS.postsRaw,
+              posts.map((p) => ({ key: p.id, value: JSON.stringify(p) })),
+            ),
+        });
+        line(
+          {
+            sourceId: source.id,
+            pages: r.pages,
+            posts: r.posts,
+            skipped: r.skipped,
+            errors: r.errors,
+            elapsedMs: r.durationMs,
+          },
+          true,
+        );
+      } catch (err) {
+        failed++;
+        process.stderr.write(`${tty ? '\r\x1b[K' : ''}${source.id}: không thu thập được: ${(err as Error).message}\n`);
+      }
+    }
+    state.close();
+    process.stdout.write(`Đã đưa bài vào hàng đợi posts.raw; tiến trình npm start sẽ xử lý chúng.\n`);
+    return failed > 0 ? 3 : 0;
+  } finally {
+    await web?.close();
+  }
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, type CaseApp } from '@kc/case-api';
 import { Classifier } from '@kc/classifier';
@@ -23,7 +23,7 @@ import {
 import { type Consumer, type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino, { type Logger } from 'pino';
 import type { KcConfig } from './config.js';
-import { closeStores, openEmbeddedStores, type Stores } from './stores.js';
+import { closeStores, openEmbeddedStores, type Stores, startDemoWebOnSamePort } from './stores.js';
 
 export const DEMO_USERS: readonly { username: string; role: Role; displayName: string }[] = [
   { username: 'phantich', role: 'analyst', displayName: 'Chuyên viên Thanh tra' },
@@ -253,27 +253,4 @@ export class KcRuntime {
     }
     this.log.info({ users: DEMO_USERS.map((u) => u.username) }, 'demo accounts created');
   }
-}
-
-/**
- * Article post ids derive from their URLs, so the demo web must keep its address across
- * restarts or a re-crawl would look like new articles. The port is kept in the data directory.
- */
-async function startDemoWebOnSamePort(dataDir: string): Promise<DemoWeb> {
-  const file = join(dataDir, 'demo-web.json');
-  let port = 0;
-  try {
-    port = Number((JSON.parse(readFileSync(file, 'utf8')) as { port?: unknown }).port) || 0;
-  } catch {
-    // First start: any free port.
-  }
-  let web: DemoWeb;
-  try {
-    web = await startDemoWeb({ port });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
-    web = await startDemoWeb();
-  }
-  writeFileSync(file, JSON.stringify({ port: Number(new URL(web.url).port) }));
-  return web;
 }
