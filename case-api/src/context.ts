@@ -16,6 +16,8 @@ export interface CaseApiContext {
    * id, or the reason the URL is refused.
    */
   readonly submitTip?: (tip: { url: string; note: string }) => Promise<{ id: string } | { refused: string }>;
+  /** Prometheus exposition of the process's metrics, served at /metrics. */
+  readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Queues a re-crawl of these posts of a case, to see whether they were corrected or taken down. */
   readonly requestRecrawl?: (caseId: string, postIds: readonly string[]) => Promise<void>;
 }

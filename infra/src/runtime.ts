@@ -23,6 +23,7 @@ import {
 import { type Consumer, type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino, { type Logger } from 'pino';
 import type { KcConfig } from './config.js';
+import { KcMetrics } from './metrics.js';
 import { closeStores, openEmbeddedStores, type Stores, startDemoWebOnSamePort } from './stores.js';
 
 export const DEMO_USERS: readonly { username: string; role: Role; displayName: string }[] = [
@@ -58,6 +59,7 @@ export class KcRuntime {
   readonly #crawlState: SqliteCrawlState;
   #rounds: CrawlRound[] = [];
   readonly #capturer: EvidenceCapturer;
+  readonly metrics = new KcMetrics();
   #workers: Consumer[] = [];
   #crawling: Promise<CrawlRound> | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -120,6 +122,22 @@ export class KcRuntime {
           requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
           requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),
           submitTip: (tip) => rt.#submitTip(tip),
+          metrics: async () => {
+            const lags = await Promise.all(
+              [
+                ['pipeline', TOPICS.postsRaw],
+                ['evidence', TOPICS.evidenceRequests],
+                ['recrawl', TOPICS.recrawlRequests],
+                ['tips', TOPICS.tipsReceived],
+              ].map(async ([group, topic]) => ({
+                group: group!,
+                topic: topic!,
+                lag: await rt.stores.bus.lag(group!, topic!),
+              })),
+            );
+            rt.metrics.recordPipeline(rt.processor.stats, lags);
+            return { contentType: rt.metrics.registry.contentType, body: await rt.metrics.registry.metrics() };
+          },
         },
         { loggerInstance: log.child({ component: 'api' }) },
       );
@@ -159,6 +177,7 @@ export class KcRuntime {
             `crawled ${source.id}: ${r.pages} pages, ${r.posts} posts, ${r.skipped} skipped, ${r.errors} errors`,
           );
           results.push(r);
+          this.metrics.recordCrawl(r);
         } catch (err) {
           this.log.error({ sourceId: source.id, err }, `crawl of ${source.id} failed`);
           results.push({ sourceId: source.id, error: (err as Error).message });

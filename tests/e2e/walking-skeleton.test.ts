@@ -288,6 +288,10 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('Kiểm Chứng');
+    const metrics = await fetch(`${app.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/kc_crawl_pages_total\{source="demo-tin-pho-nui"\} 7/);
+    expect(metrics).toMatch(/kc_crawl_posts_total\{source="demo-hoi-yeu-pleiku"\} 6/);
+    expect(metrics).toMatch(/kc_pipeline_posts\{outcome="processed"\} \d+/);
     const spec = await fetch(`${app.url}/docs/json`).then((r) => r.json());
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([

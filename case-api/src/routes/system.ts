@@ -15,6 +15,16 @@ export const systemRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = asyn
   );
 
   app.get(
+    '/metrics',
+    { schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true } },
+    async (_req, reply) => {
+      if (!ctx.metrics) return reply.code(404).send('');
+      const m = await ctx.metrics();
+      return reply.type(m.contentType).send(m.body);
+    },
+  );
+
+  app.get(
     '/api/system/status',
     {
       schema: {
