@@ -1,6 +1,7 @@
 import type { Role } from '@kc/pipeline';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { allowedRoles, type RouteKey } from '../authz.js';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 
@@ -24,6 +25,11 @@ export function requireUser(req: FastifyRequest) {
   if (!req.user)
     throw new ApiError('CASE_ERR_UNAUTHENTICATED', 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn; hãy đăng nhập lại.');
   return req.user;
+}
+
+/** The logged-in user if the authorization table lets their role call `route`, else 401/403. */
+export function authorize(req: FastifyRequest, route: RouteKey) {
+  return requireRole(req, allowedRoles(route));
 }
 
 /** The logged-in user if their role is one of `roles`, else 401/403. */

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { requireRole, requireUser } from '../plugins/auth.js';
+import { authorize, requireUser } from '../plugins/auth.js';
 import { errorResponses } from '../schemas/common.js';
 
 export const authRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async (app, { ctx }) => {
@@ -56,7 +56,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req) => {
-      requireRole(req, ['analyst', 'supervisor', 'admin']);
+      authorize(req, 'GET /api/users');
       const all = await ctx.users.list();
       return { items: req.query.role ? all.filter((u) => u.role === req.query.role) : all };
     },

@@ -14,7 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { requireRole, requireUser } from '../plugins/auth.js';
+import { authorize, requireUser } from '../plugins/auth.js';
 import {
   AssignBody,
   AuditList,
@@ -30,9 +30,8 @@ import {
 } from '../schemas/cases.js';
 import { errorResponses } from '../schemas/common.js';
 
-/** Roles that may see poster identity (DESIGN.md); every view is audited in a later issue. */
+/** Roles that may see poster identity (DESIGN.md). */
 const POSTER_VISIBLE_TO: readonly Role[] = ['analyst', 'supervisor', 'police_liaison'];
-const READERS: readonly Role[] = ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin'];
 
 export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async (app, { ctx }) => {
   const actorOf = (u: User): Actor => ({ userId: u.id, username: u.username, role: u.role });
@@ -90,7 +89,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req) => {
-      const user = requireRole(req, READERS);
+      const user = authorize(req, 'GET /api/cases');
       const q = req.query;
       return ctx.cases.list({
         ...(q.status ? { status: q.status } : {}),
@@ -114,7 +113,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req, reply) => {
-      const user = requireRole(req, READERS);
+      const user = authorize(req, 'GET /api/cases/:id');
       const detail = await visibleCase(user, req.params.id);
       reply.header('etag', `"${detail.case.version}"`);
       return view(user, detail);
@@ -133,7 +132,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req) => {
-      const user = requireUser(req);
+      const user = authorize(req, 'POST /api/cases/:id/assign');
       const assignee = (await ctx.users.list()).find(
         (u) => u.username.toLowerCase() === req.body.assignee.toLowerCase(),
       );
@@ -164,7 +163,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req) => {
-      const user = requireUser(req);
+      const user = authorize(req, 'POST /api/cases/:id/verdict');
       if (user.role === 'analyst') {
         const detail = await visibleCase(user, req.params.id);
         if (detail.case.assignee && detail.case.assignee !== user.username) {
@@ -208,6 +207,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req) => {
+      authorize(req, 'POST /api/cases/:id/corrections');
       if (Date.parse(req.body.dueAt) <= Date.now()) {
         throw new ApiError('CASE_ERR_VALIDATION', 'Hạn cải chính phải ở tương lai.', [
           { field: 'body.dueAt', message: 'phải là thời điểm trong tương lai' },
@@ -271,6 +271,25 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
     },
   );
 
+  app.post(
+    '/api/cases/:id/comments',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Comment on the case timeline',
+        params: CaseIdParams,
+        body: z.object({ text: z.string().trim().min(1).max(5000) }),
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      const user = authorize(req, 'POST /api/cases/:id/comments');
+      const detail = await visibleCase(user, req.params.id);
+      await ctx.cases.note(detail.case.id, user.username, 'comment', { text: req.body.text });
+      return view(user, (await ctx.cases.get(detail.case.id))!);
+    },
+  );
+
   for (const [path, summary, pick] of [
     ['evidence', 'Capture evidence again (full-page screenshot and HTML) of every post of the case', 'requestEvidence'],
     ['recrawl', 'Re-crawl the posts of the case to see whether they were corrected or taken down', 'requestRecrawl'],
@@ -286,7 +305,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         },
       },
       async (req, reply) => {
-        const user = requireRole(req, ['analyst', 'supervisor', 'press_office']);
+        const user = authorize(req, `POST /api/cases/:id/${path}`);
         const detail = await visibleCase(user, req.params.id);
         const queue = ctx[pick];
         if (!queue) throw new ApiError('CASE_ERR_INTERNAL', 'Chức năng này chưa được bật trên máy chủ.');
@@ -308,7 +327,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     },
     async (req) => {
-      const user = requireRole(req, ['analyst', 'supervisor', 'police_liaison', 'admin']);
+      const user = authorize(req, 'GET /api/cases/:id/audit');
       await visibleCase(user, req.params.id);
       return { items: await ctx.cases.audit(req.params.id) };
     },

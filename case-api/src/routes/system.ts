@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { requireRole } from '../plugins/auth.js';
+import { authorize } from '../plugins/auth.js';
 import { errorResponses } from '../schemas/common.js';
 
 export const systemRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async (app, { ctx }) => {
@@ -34,7 +34,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = asyn
       },
     },
     async (req) => {
-      requireRole(req, ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin']);
+      authorize(req, 'GET /api/system/status');
       return ctx.status();
     },
   );
@@ -49,7 +49,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = asyn
       },
     },
     async (req, reply) => {
-      requireRole(req, ['analyst', 'supervisor', 'press_office', 'police_liaison', 'admin']);
+      authorize(req, 'GET /api/evidence/:sha256');
       const blob = await ctx.evidence.get(req.params.sha256);
       if (!blob) throw new ApiError('CASE_ERR_NOT_FOUND', 'Không tìm thấy chứng cứ.');
       const isImage = blob.meta.contentType === 'image/png';

@@ -1,0 +1,37 @@
+import { CASE_ACTIONS, ROLES, type Role } from '@kc/pipeline';
+
+const ALL: readonly Role[] = ROLES;
+
+/**
+ * Who may call which route: the one table the routes check and the authorization-matrix test
+ * walks. Workflow routes take their roles from the workflow itself (CASE_ACTIONS).
+ */
+export const AUTHZ = {
+  'POST /api/auth/login': 'public',
+  'POST /api/tips': 'public',
+  'POST /api/auth/logout': ALL,
+  'GET /api/me': ALL,
+  'GET /api/users': ['analyst', 'supervisor', 'admin'],
+  'GET /api/system/status': ALL,
+  'GET /api/evidence/:sha256': ALL,
+  'GET /api/cases': ALL,
+  'GET /api/cases/:id': ALL,
+  'GET /api/cases/:id/audit': ['analyst', 'supervisor', 'police_liaison', 'admin'],
+  'POST /api/cases/:id/comments': ['analyst', 'supervisor', 'press_office', 'police_liaison'],
+  'POST /api/cases/:id/evidence': ['analyst', 'supervisor', 'press_office'],
+  'POST /api/cases/:id/recrawl': ['analyst', 'supervisor', 'press_office'],
+  'POST /api/cases/:id/assign': CASE_ACTIONS.assign.roles,
+  'POST /api/cases/:id/verdict': CASE_ACTIONS.verdict.roles,
+  'PUT /api/cases/:id/poster': CASE_ACTIONS.link_poster.roles,
+  'POST /api/cases/:id/corrections': CASE_ACTIONS.request_correction.roles,
+  'POST /api/cases/:id/escalations': CASE_ACTIONS.request_escalation.roles,
+  'POST /api/escalations/:id/approve': CASE_ACTIONS.approve_escalation.roles,
+  'POST /api/escalations/:id/acknowledge': CASE_ACTIONS.acknowledge_escalation.roles,
+} as const satisfies Record<string, 'public' | readonly Role[]>;
+
+export type RouteKey = keyof typeof AUTHZ;
+
+export function allowedRoles(route: RouteKey): readonly Role[] {
+  const rule = AUTHZ[route];
+  return rule === 'public' ? ALL : rule;
+}
