@@ -20,6 +20,8 @@ export const AUTHZ = {
   'POST /api/cases/:id/comments': ['analyst', 'supervisor', 'press_office', 'police_liaison'],
   'POST /api/cases/:id/evidence': ['analyst', 'supervisor', 'press_office'],
   'POST /api/cases/:id/recrawl': ['analyst', 'supervisor', 'press_office'],
+  'GET /api/posters/:id': ['analyst', 'supervisor', 'police_liaison'],
+  'POST /api/posters/:id/merge': ['analyst', 'supervisor'],
   'POST /api/cases/:id/assign': CASE_ACTIONS.assign.roles,
   'POST /api/cases/:id/verdict': CASE_ACTIONS.verdict.roles,
   'PUT /api/cases/:id/poster': CASE_ACTIONS.link_poster.roles,

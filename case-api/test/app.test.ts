@@ -167,4 +167,103 @@ describe('case API', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(ctx.tips).toHaveLength(1);
   });
+
+  it('keeps poster identity to three roles, audits every view, lists the cases of a poster and merges records', async () => {
+    ctx = await build();
+    const h = ctx.as('analyst');
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/assign`,
+      headers: h,
+      payload: { assignee: 'analyst' },
+    });
+    const first = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/cases/${ctx.caseId}/poster`,
+      headers: h,
+      payload: { platform: 'facebook', handle: 'tk.phu', profileUrl: 'https://facebook.com/tk.phu' },
+    });
+    const duplicateId = first.json().poster.id as string;
+    const linked = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/cases/${ctx.caseId}/poster`,
+      headers: h,
+      payload: {
+        platform: 'facebook',
+        handle: 'nguoi.dang',
+        profileUrl: 'https://facebook.com/nguoi.dang',
+        identity: { realName: 'Nguyễn Văn A', phone: '0905 123 456', idNumber: '079123456789' },
+      },
+    });
+    expect(linked.statusCode).toBe(200);
+    const posterId = linked.json().poster.id as string;
+    expect(linked.json().poster.identity).toMatchObject({ realName: 'Nguyễn Văn A', phone: '0905 123 456' });
+    const bad = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/cases/${ctx.caseId}/poster`,
+      headers: h,
+      payload: {
+        platform: 'facebook',
+        handle: 'x',
+        profileUrl: 'https://facebook.com/x',
+        identity: { idNumber: '12' },
+      },
+    });
+    expect(bad.json().fields[0].field).toBe('body.identity.idNumber');
+
+    const press = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/cases/${ctx.caseId}`,
+      headers: ctx.as('press_office'),
+    });
+    expect(press.json().poster).toBeNull();
+    expect(JSON.stringify(press.json())).not.toContain('Nguyễn Văn A');
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: `/api/posters/${posterId}`, headers: ctx.as('press_office') }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: `/api/posters/${posterId}`, headers: ctx.as('police_liaison') }))
+        .statusCode,
+    ).toBe(404);
+
+    const page = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/posters/${posterId}`,
+      headers: ctx.as('supervisor'),
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.json().cases.map((c: { id: string }) => c.id)).toEqual([ctx.caseId]);
+    expect(page.json().poster.caseCount).toBe(1);
+    await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}`, headers: h });
+    const audit = await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}/audit`, headers: h });
+    const views = audit.json().items.filter((e: { action: string }) => e.action === 'poster_identity_viewed');
+    expect(views.map((e: { actor: string }) => e.actor)).toContain('analyst');
+    expect(JSON.stringify(audit.json())).not.toContain('0905 123 456');
+
+    // The earlier record was the same person: merge it into the one with identity.
+    await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/cases/${ctx.caseId}/poster`,
+      headers: h,
+      payload: { platform: 'facebook', handle: 'tk.phu', profileUrl: 'https://facebook.com/tk.phu' },
+    });
+    const merged = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/posters/${duplicateId}/merge`,
+      headers: ctx.as('supervisor'),
+      payload: { into: posterId },
+    });
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json().poster.caseCount).toBe(1);
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/posters/${duplicateId}/merge`,
+      headers: ctx.as('supervisor'),
+      payload: { into: posterId },
+    });
+    expect(again.statusCode).toBe(409);
+    const view = await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}`, headers: h });
+    expect(view.json().poster.id).toBe(posterId);
+  });
 });

@@ -10,6 +10,8 @@ import { build, PASSWORD } from './helpers.js';
 describe('authorization matrix', () => {
   let ctx: Awaited<ReturnType<typeof build>>;
   let escalationId: string;
+  let posterId: string;
+  let otherPosterId: string;
   beforeAll(async () => {
     ctx = await build();
     // A case escalated and approved, so the police liaison may see it and every route has a target.
@@ -33,6 +35,15 @@ describe('authorization matrix', () => {
       payload: { unit: 'PA05', summary: 'Tin giả phong tỏa' },
     });
     escalationId = esc.json().escalations[0].id;
+    const link = (handle: string) =>
+      ctx.app.inject({
+        method: 'PUT',
+        url: `/api/cases/${ctx.caseId}/poster`,
+        headers: h,
+        payload: { platform: 'facebook', handle, profileUrl: `https://facebook.com/${handle}` },
+      });
+    otherPosterId = (await link('ban.khac')).json().poster.id;
+    posterId = (await link('nguoi.dang')).json().poster.id;
     await ctx.app.inject({
       method: 'POST',
       url: `/api/escalations/${escalationId}/approve`,
@@ -62,10 +73,12 @@ describe('authorization matrix', () => {
 
   it.each(cases)('%s as %s', async (route, role) => {
     const [method, path] = route.split(' ') as [string, string];
-    const url = path
-      .replace(':id/', route.startsWith('POST /api/escalations') ? `${escalationId}/` : `${ctx.caseId}/`)
-      .replace(/:id$/, ctx.caseId)
-      .replace(':sha256', '0'.repeat(64));
+    const target = route.includes('/api/escalations')
+      ? escalationId
+      : route.includes('/api/posters')
+        ? posterId
+        : ctx.caseId;
+    const url = path.replace(':id', target).replace(':sha256', '0'.repeat(64));
     const rule = AUTHZ[route];
     // Logging out ends the session: use a session of its own so the other requests keep theirs.
     const headers =
@@ -83,7 +96,12 @@ describe('authorization matrix', () => {
           }
         : ctx.as(role);
     // An analyst may only take a case themselves: each role assigns to itself.
-    const body = route === 'POST /api/cases/:id/assign' ? { assignee: role.replace('_', '-') } : bodies[route];
+    const body =
+      route === 'POST /api/cases/:id/assign'
+        ? { assignee: role.replace('_', '-') }
+        : route === 'POST /api/posters/:id/merge'
+          ? { into: otherPosterId }
+          : bodies[route];
     const res = await ctx.app.inject({
       method: method as 'GET',
       url,

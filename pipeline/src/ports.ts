@@ -13,6 +13,7 @@ import type {
   EvidenceRef,
   Post,
   Poster,
+  PosterIdentity,
   Role,
   User,
   Verdict,
@@ -150,6 +151,7 @@ export type CaseCommand =
       readonly handle: string;
       readonly profileUrl: string | null;
       readonly displayName: string | null;
+      readonly identity?: Partial<PosterIdentity> | null;
     }
   | {
       readonly action: 'request_correction';
@@ -178,6 +180,12 @@ export interface CaseStore {
    * re-crawl's result) on its timeline and in the audit log.
    */
   note(caseId: string, actor: string, action: string, data: Record<string, unknown>): Promise<void>;
+  /** A poster with identity, and the ids of its cases; null when unknown. */
+  poster(posterId: string): Promise<{ poster: Poster; caseIds: string[] } | null>;
+  /** Moves every case of `fromId` to `intoId` and marks `fromId` merged. */
+  mergePosters(fromId: string, intoId: string, actor: Actor): Promise<Poster>;
+  /** Appends an audit entry not tied to a change (e.g. a view of poster identity). */
+  auditEvent(caseId: string | null, actor: string, action: string, data: Record<string, unknown>): Promise<void>;
   /** Sets the status of the case's open correction requests (after a re-crawl). */
   settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number>;
   /** The case's audit entries, oldest first. */

@@ -9,6 +9,7 @@ import {
   roleMayAct,
   type User,
 } from '@kc/pipeline';
+import { CaseSchema, PosterSchema } from '@kc/pipeline/domain';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -25,7 +26,9 @@ import {
   CorrectionBody,
   EscalationBody,
   EscalationIdParams,
+  MergeBody,
   PosterBody,
+  PosterIdParams,
   VerdictBody,
 } from '../schemas/cases.js';
 import { errorResponses } from '../schemas/common.js';
@@ -49,6 +52,11 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
   const view = async (user: User, detail: CaseDetail) => {
     const [posts, timeline] = await Promise.all([ctx.index.get(detail.postIds), ctx.cases.audit(detail.case.id)]);
     const maySeePoster = POSTER_VISIBLE_TO.includes(user.role);
+    if (maySeePoster && detail.poster?.identity) {
+      await ctx.cases.auditEvent(detail.case.id, user.username, 'poster_identity_viewed', {
+        posterId: detail.poster.id,
+      });
+    }
     const allowedActions = (Object.keys(CASE_ACTIONS) as CaseAction[]).filter(
       (a) => roleMayAct(a, user.role) && canTransition(a, detail.case.status),
     );
@@ -192,7 +200,58 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         handle: req.body.handle,
         profileUrl: req.body.profileUrl,
         displayName: req.body.displayName ?? null,
+        identity: req.body.identity ?? null,
       }),
+  );
+
+  app.get(
+    '/api/posters/:id',
+    {
+      schema: {
+        tags: ['posters'],
+        summary: 'A poster with identity and all its cases (every view of identity is audited)',
+        params: PosterIdParams,
+        response: { 200: z.object({ poster: PosterSchema, cases: z.array(CaseSchema) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const user = authorize(req, 'GET /api/posters/:id');
+      const found = await ctx.cases.poster(req.params.id);
+      if (!found) throw new ApiError('CASE_ERR_NOT_FOUND', 'Không tìm thấy người đăng.');
+      const details = (await Promise.all(found.caseIds.map((id) => ctx.cases.get(id)))).filter(
+        (d): d is CaseDetail => d !== null,
+      );
+      // A police liaison sees a poster only through the cases escalated to them.
+      const visible =
+        user.role === 'police_liaison'
+          ? details.filter((d) => d.escalations.some((e) => e.status !== 'pending_approval'))
+          : details;
+      if (visible.length === 0 && user.role === 'police_liaison') {
+        throw new ApiError('CASE_ERR_NOT_FOUND', 'Không tìm thấy người đăng.');
+      }
+      if (found.poster.identity) {
+        await ctx.cases.auditEvent(null, user.username, 'poster_identity_viewed', { posterId: found.poster.id });
+      }
+      return { poster: found.poster, cases: visible.map((d) => d.case) };
+    },
+  );
+
+  app.post(
+    '/api/posters/:id/merge',
+    {
+      schema: {
+        tags: ['posters'],
+        summary: 'Merge this poster record into another (same person, two records)',
+        params: PosterIdParams,
+        body: MergeBody,
+        response: { 200: z.object({ poster: PosterSchema }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const user = authorize(req, 'POST /api/posters/:id/merge');
+      const poster = await ctx.cases.mergePosters(req.params.id, req.body.into, actorOf(user));
+      return { poster };
+    },
   );
 
   app.post(

@@ -64,7 +64,27 @@ export const PosterBody = z.object({
   handle: trimmed(200),
   profileUrl: z.url().max(2000),
   displayName: z.string().trim().max(300).optional(),
+  /** Restricted personal data (from verification or the police); never logged. */
+  identity: z
+    .object({
+      realName: z.string().trim().max(300).optional(),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^[+\d][\d .-]{5,20}$/, 'số điện thoại không hợp lệ')
+        .optional(),
+      address: z.string().trim().max(500).optional(),
+      idNumber: z
+        .string()
+        .trim()
+        .regex(/^\d{9}(\d{3})?$/, 'số CMND/CCCD gồm 9 hoặc 12 chữ số')
+        .optional(),
+    })
+    .optional(),
 });
+
+export const PosterIdParams = z.object({ id: z.string().regex(/^u_[0-9a-f]{16}$/, 'not a poster id') });
+export const MergeBody = z.object({ into: z.string().regex(/^u_[0-9a-f]{16}$/, 'not a poster id') });
 
 export const CorrectionBody = z.object({
   recipient: trimmed(300),

@@ -23,6 +23,15 @@ export const VERDICTS = ['false', 'misleading', 'true', 'not_covid'] as const;
 export const VerdictSchema = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
+/** Personal data of a poster: shown only to analysts, supervisors and police liaisons, every view audited. */
+export const PosterIdentitySchema = z.object({
+  realName: z.string().max(300).nullable(),
+  phone: z.string().max(50).nullable(),
+  address: z.string().max(500).nullable(),
+  idNumber: z.string().max(50).nullable(),
+});
+export type PosterIdentity = z.infer<typeof PosterIdentitySchema>;
+
 export const PosterSchema = z.object({
   id: z.string(),
   platform: z.string(),
@@ -30,6 +39,12 @@ export const PosterSchema = z.object({
   profileUrl: z.url().nullable(),
   displayName: z.string().nullable(),
   createdAt: z.iso.datetime({ offset: true }),
+  /** Cases linked to this poster: repeat posters stand out. */
+  caseCount: z.number().int().nonnegative().default(0),
+  /** Set when this record was merged into another poster. */
+  mergedInto: z.string().nullable().default(null),
+  /** Null when the caller may not see identity (or none is recorded). */
+  identity: PosterIdentitySchema.nullable().default(null),
 });
 export type Poster = z.infer<typeof PosterSchema>;
 

@@ -87,6 +87,13 @@ const SCHEMA = [
      hash TEXT NOT NULL
    );
    CREATE INDEX audit_case ON audit_log (case_id, seq);`,
+  // 2: poster identity (restricted), merges.
+  `ALTER TABLE posters ADD COLUMN real_name TEXT;
+   ALTER TABLE posters ADD COLUMN phone TEXT;
+   ALTER TABLE posters ADD COLUMN address TEXT;
+   ALTER TABLE posters ADD COLUMN id_number TEXT;
+   ALTER TABLE posters ADD COLUMN merged_into TEXT REFERENCES posters (id);
+   CREATE INDEX cases_poster ON cases (poster_id);`,
 ];
 
 const PIPELINE_ACTOR = 'system:pipeline';
@@ -251,16 +258,31 @@ export class SqliteCaseStore implements CaseStore {
             .update(`${command.platform}\n${command.handle.toLowerCase()}`)
             .digest('hex')
             .slice(0, 16)}`;
+          const id = command.identity ?? {};
           this.#db
             .prepare(
-              `INSERT INTO posters (id, platform, handle, profile_url, display_name, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)
+              `INSERT INTO posters (id, platform, handle, profile_url, display_name, created_at, real_name, phone, address, id_number)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET profile_url = COALESCE(excluded.profile_url, profile_url),
-                 display_name = COALESCE(excluded.display_name, display_name)`,
+                 display_name = COALESCE(excluded.display_name, display_name),
+                 real_name = COALESCE(excluded.real_name, real_name), phone = COALESCE(excluded.phone, phone),
+                 address = COALESCE(excluded.address, address), id_number = COALESCE(excluded.id_number, id_number)`,
             )
-            .run(posterId, command.platform, command.handle, command.profileUrl, command.displayName, at);
+            .run(
+              posterId,
+              command.platform,
+              command.handle,
+              command.profileUrl,
+              command.displayName,
+              at,
+              id.realName ?? null,
+              id.phone ?? null,
+              id.address ?? null,
+              id.idNumber ?? null,
+            );
           set.poster_id = posterId;
-          data = { posterId };
+          // Identity itself stays out of the audit log: it records that identity was recorded, not what.
+          data = { posterId, identityRecorded: Object.values(id).some((v) => v) };
           break;
         }
         case 'request_correction': {
@@ -344,6 +366,73 @@ export class SqliteCaseStore implements CaseStore {
       if (!row) throw new NotFoundError(`case ${caseId} not found`);
       this.#appendAudit(caseId, actor, action, row.status, row.status, data, new Date().toISOString());
     });
+  }
+
+  async poster(posterId: string): Promise<{ poster: Poster; caseIds: string[] } | null> {
+    const row = this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(posterId) as PosterRow | undefined;
+    if (!row) return null;
+    const caseIds = (
+      this.#db.prepare('SELECT id FROM cases WHERE poster_id = ? ORDER BY created_at').all(posterId) as { id: string }[]
+    ).map((r) => r.id);
+    return { poster: this.#toPoster(row), caseIds };
+  }
+
+  async mergePosters(fromId: string, intoId: string, actor: Actor): Promise<Poster> {
+    if (fromId === intoId) throw new ConflictError('a poster cannot be merged into itself');
+    return this.#write(() => {
+      const from = this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(fromId) as PosterRow | undefined;
+      const into = this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(intoId) as PosterRow | undefined;
+      if (!from || !into) throw new NotFoundError(`poster ${!from ? fromId : intoId} not found`);
+      if (from.merged_into) throw new ConflictError(`poster ${fromId} was already merged into ${from.merged_into}`);
+      if (into.merged_into)
+        throw new ConflictError(`poster ${intoId} was merged into ${into.merged_into}; merge into that one`);
+      const at = new Date().toISOString();
+      const cases = this.#db.prepare('SELECT id, status FROM cases WHERE poster_id = ?').all(fromId) as {
+        id: string;
+        status: CaseStatus;
+      }[];
+      this.#db
+        .prepare(
+          `UPDATE posters SET real_name = COALESCE(real_name, ?), phone = COALESCE(phone, ?), address = COALESCE(address, ?),
+             id_number = COALESCE(id_number, ?) WHERE id = ?`,
+        )
+        .run(from.real_name, from.phone, from.address, from.id_number, intoId);
+      this.#db.prepare('UPDATE posters SET merged_into = ? WHERE id = ?').run(intoId, fromId);
+      for (const c of cases) {
+        this.#db
+          .prepare('UPDATE cases SET poster_id = ?, version = version + 1, updated_at = ? WHERE id = ?')
+          .run(intoId, at, c.id);
+        this.#appendAudit(
+          c.id,
+          actor.username,
+          'poster_merged',
+          c.status,
+          c.status,
+          { from: fromId, into: intoId },
+          at,
+        );
+      }
+      this.#appendAudit(
+        null,
+        actor.username,
+        'poster_merged',
+        null,
+        null,
+        { from: fromId, into: intoId, cases: cases.length },
+        at,
+      );
+      return this.#toPoster(this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(intoId) as PosterRow);
+    });
+  }
+
+  async auditEvent(caseId: string | null, actor: string, action: string, data: Record<string, unknown>): Promise<void> {
+    this.#write(() => this.#appendAudit(caseId, actor, action, null, null, data, new Date().toISOString()));
+  }
+
+  #toPoster(r: PosterRow): Poster {
+    const count = (this.#db.prepare('SELECT COUNT(*) AS n FROM cases WHERE poster_id = ?').get(r.id) as { n: number })
+      .n;
+    return toPoster(r, count);
   }
 
   async settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number> {
@@ -457,7 +546,13 @@ export class SqliteCaseStore implements CaseStore {
         .prepare('SELECT * FROM escalations WHERE case_id = ? ORDER BY requested_at')
         .all(caseId) as EscalationRow[]
     ).map(toEscalation);
-    return { case: toCase(row), postIds, poster: posterRow ? toPoster(posterRow) : null, corrections, escalations };
+    return {
+      case: toCase(row),
+      postIds,
+      poster: posterRow ? this.#toPoster(posterRow) : null,
+      corrections,
+      escalations,
+    };
   }
 }
 
@@ -485,6 +580,11 @@ interface PosterRow {
   profile_url: string | null;
   display_name: string | null;
   created_at: string;
+  real_name: string | null;
+  phone: string | null;
+  address: string | null;
+  id_number: string | null;
+  merged_into: string | null;
 }
 interface CorrectionRow {
   id: string;
@@ -542,7 +642,8 @@ function toEvent(r: AuditRow): CaseEvent {
     hash: r.hash,
   };
 }
-function toPoster(r: PosterRow): Poster {
+function toPoster(r: PosterRow, caseCount: number): Poster {
+  const identity = { realName: r.real_name, phone: r.phone, address: r.address, idNumber: r.id_number };
   return {
     id: r.id,
     platform: r.platform,
@@ -550,6 +651,9 @@ function toPoster(r: PosterRow): Poster {
     profileUrl: r.profile_url,
     displayName: r.display_name,
     createdAt: r.created_at,
+    caseCount,
+    mergedInto: r.merged_into,
+    identity: Object.values(identity).some((v) => v !== null) ? identity : null,
   };
 }
 function toCorrection(r: CorrectionRow): Correction {
