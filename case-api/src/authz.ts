@@ -22,6 +22,8 @@ export const AUTHZ = {
   'POST /api/cases/:id/recrawl': ['analyst', 'supervisor', 'press_office'],
   'GET /api/posters/:id': ['analyst', 'supervisor', 'police_liaison'],
   'POST /api/posters/:id/merge': ['analyst', 'supervisor'],
+  'POST /api/cases/bulk/assign': ['supervisor'],
+  'POST /api/cases/bulk/dismiss': CASE_ACTIONS.dismiss.roles,
   'POST /api/cases/:id/assign': CASE_ACTIONS.assign.roles,
   'POST /api/cases/:id/verdict': CASE_ACTIONS.verdict.roles,
   'PUT /api/cases/:id/poster': CASE_ACTIONS.link_poster.roles,

@@ -266,4 +266,45 @@ describe('case API', () => {
     const view = await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}`, headers: h });
     expect(view.json().poster.id).toBe(posterId);
   });
+
+  it('bulk-assigns and bulk-dismisses, reporting each case on its own', async () => {
+    ctx = await build();
+    const missing = 'c_0000000000000000';
+    const assign = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases/bulk/assign',
+      headers: ctx.as('supervisor'),
+      payload: { caseIds: [ctx.caseId, missing], assignee: 'analyst' },
+    });
+    expect(assign.statusCode).toBe(200);
+    expect(assign.json().results).toEqual([
+      { caseId: ctx.caseId, ok: true },
+      expect.objectContaining({ caseId: missing, ok: false, code: 'CASE_ERR_NOT_FOUND' }),
+    ]);
+    expect(
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/cases/bulk/assign',
+          headers: ctx.as('analyst'),
+          payload: { caseIds: [ctx.caseId], assignee: 'analyst' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const dismiss = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/cases/bulk/dismiss',
+      headers: ctx.as('analyst'),
+      payload: { caseIds: [ctx.caseId], note: 'Bài quảng cáo, không phải tin về dịch' },
+    });
+    expect(dismiss.json().results[0].ok).toBe(true);
+    const view = await ctx.app.inject({ method: 'GET', url: `/api/cases/${ctx.caseId}`, headers: ctx.as('analyst') });
+    expect(view.json().case.status).toBe('dismissed');
+    const sorted = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/cases?sort=priority&overdue=false',
+      headers: ctx.as('analyst'),
+    });
+    expect(sorted.statusCode).toBe(200);
+  });
 });

@@ -66,6 +66,7 @@ describe('authorization matrix', () => {
       dueAt: new Date(Date.now() + 86_400_000).toISOString(),
     },
     'POST /api/cases/:id/escalations': { unit: 'PA05', summary: 's' },
+    'POST /api/cases/bulk/dismiss': { caseIds: ['c_0000000000000000'], note: 'Không liên quan' },
   };
 
   const cases: [RouteKey, Role][] = [];
@@ -101,7 +102,9 @@ describe('authorization matrix', () => {
         ? { assignee: role.replace('_', '-') }
         : route === 'POST /api/posters/:id/merge'
           ? { into: otherPosterId }
-          : bodies[route];
+          : route === 'POST /api/cases/bulk/assign'
+            ? { caseIds: [ctx.caseId], assignee: 'analyst' }
+            : bodies[route];
     const res = await ctx.app.inject({
       method: method as 'GET',
       url,

@@ -164,7 +164,7 @@ async function queueView(params) {
   const user = session.user;
   const status = params.get('status') || '';
   const q = params.get('q') || '';
-  const query = new URLSearchParams({ limit: '100' });
+  const query = new URLSearchParams({ limit: '100', sort: 'priority' });
   if (status) query.set('status', status);
   if (q) query.set('q', q);
   const data = await api('GET', `/api/cases?${query}`);
@@ -202,7 +202,14 @@ async function queueView(params) {
       h('td', {}, badge(c.status)),
       h('td', {}, c.claimType ? CLAIM[c.claimType] || c.claimType : '—'),
       h('td', {}, String(c.postCount)),
-      h('td', {}, c.score.toFixed(2)),
+      h(
+        'td',
+        {},
+        c.priority.toFixed(1),
+        c.verdictDueAt && ['new', 'in_review'].includes(c.status) && Date.parse(c.verdictDueAt) < Date.now()
+          ? h('span', { class: 'badge overdue' }, ' quá hạn')
+          : null,
+      ),
       h('td', {}, c.assignee || '—'),
       h('td', { class: 'muted' }, fmtTime(c.updatedAt)),
     );

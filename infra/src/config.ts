@@ -20,6 +20,12 @@ export const ConfigSchema = z.object({
     .default(60)
     .describe('Minutes between crawl rounds; 0 crawls once at start'),
   KC_CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium').describe('Chromium executable for social pages'),
+  KC_VERDICT_DEADLINE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24)
+    .describe('Hours from detection within which a case needs a verdict; later it is listed as overdue'),
   KC_SESSION_TTL_HOURS: z.coerce.number().positive().max(720).default(12).describe('Hours a login session lasts'),
   KC_DEMO_PASSWORD: z
     .string()

@@ -68,7 +68,7 @@ export class KcRuntime {
   private constructor(config: KcConfig, log: Logger) {
     this.config = config;
     this.log = log;
-    this.stores = openEmbeddedStores(config.dataDir);
+    this.stores = openEmbeddedStores(config.dataDir, { verdictDeadlineHours: config.KC_VERDICT_DEADLINE_HOURS });
     this.processor = new StreamProcessor({
       bus: this.stores.bus,
       index: this.stores.index,

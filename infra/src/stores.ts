@@ -4,11 +4,11 @@ import { type DemoWeb, startDemoWeb } from '@kc/crawlers';
 import { FsEvidenceStore, SqliteBus, SqliteCaseStore, SqlitePostIndex, SqliteUserStore } from '@kc/pipeline';
 
 /** The embedded default: every port on SQLite files (and evidence files) in the data directory. */
-export function openEmbeddedStores(dataDir: string) {
+export function openEmbeddedStores(dataDir: string, options: { verdictDeadlineHours?: number } = {}) {
   return {
     bus: SqliteBus.create({ file: join(dataDir, 'bus.sqlite') }),
     index: SqlitePostIndex.create({ file: join(dataDir, 'posts.sqlite') }),
-    cases: SqliteCaseStore.create({ file: join(dataDir, 'cases.sqlite') }),
+    cases: SqliteCaseStore.create({ file: join(dataDir, 'cases.sqlite'), ...options }),
     users: SqliteUserStore.create({ file: join(dataDir, 'cases.sqlite') }),
     evidence: FsEvidenceStore.create({ dir: join(dataDir, 'evidence') }),
   };

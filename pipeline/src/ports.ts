@@ -116,6 +116,8 @@ export interface FlaggedPost {
   readonly classification: Classification;
   readonly author: Post['author'];
   readonly at: string;
+  /** Reach of the post (reactions + 2 × comments + 3 × shares), 0 when unknown. */
+  readonly reach?: number;
 }
 
 export interface CaseListQuery {
@@ -124,6 +126,9 @@ export interface CaseListQuery {
   readonly assignee?: string;
   /** Only cases with an approved escalation (what a police liaison may see). */
   readonly escalatedOnly?: boolean;
+  /** Only cases whose verdict is overdue. */
+  readonly overdue?: boolean;
+  readonly sort?: 'updated' | 'priority' | 'created';
   readonly limit: number;
   readonly offset: number;
 }
@@ -139,6 +144,7 @@ export interface CaseDetail {
 /** A change to one case: the store checks version and workflow inside one transaction. */
 export type CaseCommand =
   | { readonly action: 'assign'; readonly assignee: string }
+  | { readonly action: 'dismiss'; readonly note: string }
   | {
       readonly action: 'verdict';
       readonly verdict: Verdict;

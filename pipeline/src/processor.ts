@@ -1,6 +1,6 @@
 import type { Classifier } from '@kc/classifier';
 import { z } from 'zod';
-import { type Post, PostSchema } from './domain/index.js';
+import { type Post, PostSchema, reachOf } from './domain/index.js';
 import type { Bus, BusRecord, CaseStore, Consumer, IndexedPost, PostIndex } from './ports.js';
 import { TOPICS } from './ports.js';
 
@@ -108,6 +108,7 @@ export class StreamProcessor {
         classification,
         author: post.author,
         at: post.fetchedAt,
+        reach: reachOf(post.metrics),
       });
       if (result.created) opened++;
       else if (result.attached) attached++;

@@ -4,7 +4,9 @@ import {
   type CaseAction,
   type CaseCommand,
   type CaseDetail,
+  ConflictError,
   canTransition,
+  NotFoundError,
   type Role,
   roleMayAct,
   type User,
@@ -19,6 +21,9 @@ import { authorize, requireUser } from '../plugins/auth.js';
 import {
   AssignBody,
   AuditList,
+  BulkAssignBody,
+  BulkDismissBody,
+  BulkResult,
   CaseIdParams,
   CaseList,
   CaseListQuery,
@@ -103,10 +108,75 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         ...(q.status ? { status: q.status } : {}),
         ...(q.q ? { q: q.q } : {}),
         ...(q.assignee ? { assignee: q.assignee } : {}),
+        overdue: q.overdue,
+        sort: q.sort,
         escalatedOnly: user.role === 'police_liaison',
         limit: q.limit,
         offset: q.offset,
       });
+    },
+  );
+
+  /** Applies one command to many cases; each case succeeds or fails on its own. */
+  const bulk = async (req: FastifyRequest, caseIds: readonly string[], command: CaseCommand) => {
+    const user = requireUser(req);
+    const results = [];
+    for (const caseId of caseIds) {
+      try {
+        await ctx.cases.apply(caseId, command, actorOf(user));
+        results.push({ caseId, ok: true });
+      } catch (err) {
+        const code =
+          err instanceof ConflictError
+            ? 'CASE_ERR_CONFLICT'
+            : err instanceof NotFoundError
+              ? 'CASE_ERR_NOT_FOUND'
+              : null;
+        if (!code) throw err;
+        results.push({ caseId, ok: false, code, message: (err as Error).message });
+      }
+    }
+    req.log.info({ action: command.action, cases: caseIds.length }, 'bulk action');
+    return { results };
+  };
+
+  app.post(
+    '/api/cases/bulk/assign',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign many cases to one analyst (supervisor)',
+        body: BulkAssignBody,
+        response: { 200: BulkResult, ...errorResponses },
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/cases/bulk/assign');
+      const assignee = (await ctx.users.list()).find(
+        (u) => u.username.toLowerCase() === req.body.assignee.toLowerCase(),
+      );
+      if (!assignee || (assignee.role !== 'analyst' && assignee.role !== 'supervisor')) {
+        throw new ApiError('CASE_ERR_VALIDATION', `Không có chuyên viên nào tên “${req.body.assignee}”.`, [
+          { field: 'body.assignee', message: 'không phải chuyên viên hoặc lãnh đạo thanh tra' },
+        ]);
+      }
+      return bulk(req, req.body.caseIds, { action: 'assign', assignee: assignee.username });
+    },
+  );
+
+  app.post(
+    '/api/cases/bulk/dismiss',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Dismiss many obvious non-cases from triage, with a reason',
+        body: BulkDismissBody,
+        response: { 200: BulkResult, ...errorResponses },
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/cases/bulk/dismiss');
+      return bulk(req, req.body.caseIds, { action: 'dismiss', note: req.body.note });
     },
   );
 

@@ -33,6 +33,11 @@ export const CaseListQuery = z.object({
     }),
   q: z.string().max(500).optional(),
   assignee: z.string().max(40).optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+  sort: z.enum(['updated', 'priority', 'created']).default('updated'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -96,3 +101,15 @@ export const CorrectionBody = z.object({
 export const EscalationBody = z.object({ unit: trimmed(300), summary: trimmed(20_000) });
 
 export const AuditList = z.object({ items: z.array(CaseEventSchema) });
+
+const caseIdList = z
+  .array(z.string().regex(/^c_[0-9a-f]{16}$/, 'not a case id'))
+  .min(1)
+  .max(200);
+export const BulkAssignBody = z.object({ caseIds: caseIdList, assignee: trimmed(40) });
+export const BulkDismissBody = z.object({ caseIds: caseIdList, note: trimmed(2000) });
+export const BulkResult = z.object({
+  results: z.array(
+    z.object({ caseId: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string().optional() }),
+  ),
+});

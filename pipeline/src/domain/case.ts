@@ -67,6 +67,12 @@ export const CaseSchema = z.object({
   score: z.number(),
   postCount: z.number().int().nonnegative(),
   assignee: z.string().nullable(),
+  /** Severity of the claim kind × log of reach; higher first in the triage queue. */
+  priority: z.number(),
+  /** Largest reach of the case's posts (reactions + 2 × comments + 3 × shares). */
+  reach: z.number().int().nonnegative(),
+  /** When the verdict is due (detection + the configured deadline). */
+  verdictDueAt: z.iso.datetime({ offset: true }).nullable(),
   posterId: z.string().nullable(),
   verdict: CaseVerdictSchema.nullable(),
   createdAt: z.iso.datetime({ offset: true }),

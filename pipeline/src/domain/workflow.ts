@@ -8,6 +8,8 @@ import type { CaseStatus, Role, Verdict } from './case.js';
 export const CASE_ACTIONS = {
   assign: { from: ['new', 'in_review'], roles: ['analyst', 'supervisor'] },
   verdict: { from: ['in_review'], roles: ['analyst', 'supervisor'] },
+  /** Triage shortcut for obvious non-cases (bulk dismiss): straight to dismissed, with a reason. */
+  dismiss: { from: ['new', 'in_review'], roles: ['analyst', 'supervisor'] },
   link_poster: {
     from: ['new', 'in_review', 'verified_false', 'verified_misleading', 'correction_requested', 'rebuttal_published'],
     roles: ['analyst', 'supervisor'],
@@ -47,6 +49,31 @@ export function statusForVerdict(verdict: Verdict): CaseStatus {
     case 'not_covid':
       return 'dismissed';
   }
+}
+
+/** How harmful each kind of claim is, 1..5: part of a case's priority. */
+export const CLAIM_SEVERITY: Readonly<Record<string, number>> = {
+  fake_order: 5,
+  vaccine_harm: 4,
+  false_cure: 4,
+  hidden_cases: 4,
+  forged_document: 4,
+  shortage_panic: 4,
+  tracing_rumour: 3,
+  app_data_theft: 3,
+  fake_test_result: 3,
+  conspiracy: 2,
+};
+
+/** Reach of a post: reactions + 2 × comments + 3 × shares (shares spread a claim furthest). */
+export function reachOf(metrics: { reactions: number; comments: number; shares: number } | null): number {
+  return metrics ? metrics.reactions + 2 * metrics.comments + 3 * metrics.shares : 0;
+}
+
+/** Priority of a case: severity of its claim kind scaled by the log of its reach. */
+export function priorityOf(claimType: string | null, reach: number): number {
+  const severity = claimType ? (CLAIM_SEVERITY[claimType] ?? 2) : 2;
+  return Math.round(severity * (1 + Math.log10(1 + Math.max(0, reach))) * 10) / 10;
 }
 
 /** Vietnamese names of statuses, for the console, letters and reports. */

@@ -7,6 +7,7 @@ import {
   canTransition,
   type Escalation,
   type Poster,
+  priorityOf,
   statusForVerdict,
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
@@ -94,9 +95,20 @@ const SCHEMA = [
    ALTER TABLE posters ADD COLUMN id_number TEXT;
    ALTER TABLE posters ADD COLUMN merged_into TEXT REFERENCES posters (id);
    CREATE INDEX cases_poster ON cases (poster_id);`,
+  // 3: priority, reach and verdict deadline.
+  `ALTER TABLE cases ADD COLUMN priority REAL NOT NULL DEFAULT 0;
+   ALTER TABLE cases ADD COLUMN reach INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE cases ADD COLUMN verdict_due_at TEXT;
+   CREATE INDEX cases_priority ON cases (priority DESC, updated_at DESC);
+   CREATE INDEX cases_due ON cases (status, verdict_due_at);`,
 ];
 
 const PIPELINE_ACTOR = 'system:pipeline';
+const ORDER = {
+  updated: 'c.updated_at DESC, c.id',
+  priority: 'c.priority DESC, c.updated_at DESC, c.id',
+  created: 'c.created_at DESC, c.id',
+} as const;
 const OPEN_ESCALATION = ['pending_approval', 'sent', 'acknowledged', 'in_progress'];
 
 interface CaseRow {
@@ -105,6 +117,9 @@ interface CaseRow {
   version: number;
   claim_key: string;
   claim_type: Case['claimType'];
+  priority: number;
+  reach: number;
+  verdict_due_at: string | null;
   title: string;
   score: number;
   post_count: number;
@@ -119,13 +134,18 @@ interface CaseRow {
 export class SqliteCaseStore implements CaseStore {
   readonly #db: Db;
 
-  static create(options: { file: string }): SqliteCaseStore {
+  readonly #verdictDeadlineMs: number;
+
+  static create(options: { file: string; verdictDeadlineHours?: number }): SqliteCaseStore {
     if (!options.file) throw new TypeError('SqliteCaseStore needs a file');
-    return new SqliteCaseStore(openDb(options.file));
+    const hours = options.verdictDeadlineHours ?? 24;
+    if (!(hours > 0)) throw new RangeError(`verdictDeadlineHours must be positive, got ${hours}`);
+    return new SqliteCaseStore(openDb(options.file), hours);
   }
 
-  private constructor(db: Db) {
+  private constructor(db: Db, verdictDeadlineHours: number) {
     this.#db = db;
+    this.#verdictDeadlineMs = verdictDeadlineHours * 3_600_000;
     migrate(this.#db, 'case_store', SCHEMA);
   }
 
@@ -142,13 +162,15 @@ export class SqliteCaseStore implements CaseStore {
         .prepare(`SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`)
         .get(claimKey) as CaseRow | undefined;
       const text = ftsText(post.title, post.text);
+      const reach = post.reach ?? 0;
       if (open) {
+        const newReach = Math.max(open.reach, reach);
         this.#db
           .prepare(
             `UPDATE cases SET post_count = post_count + 1, score = MAX(score, ?), version = version + 1,
-               updated_at = ? WHERE id = ?`,
+               updated_at = ?, reach = ?, priority = ? WHERE id = ?`,
           )
-          .run(post.classification.score, post.at, open.id);
+          .run(post.classification.score, post.at, newReach, priorityOf(open.claim_type, newReach), open.id);
         this.#db
           .prepare('INSERT INTO case_posts (post_id, case_id, attached_at) VALUES (?, ?, ?)')
           .run(post.postId, open.id, post.at);
@@ -169,10 +191,23 @@ export class SqliteCaseStore implements CaseStore {
       const title = titleOf(post);
       this.#db
         .prepare(
-          `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at)
-           VALUES (?, 'new', 1, ?, ?, ?, ?, 1, ?, ?)`,
+          `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at,
+             reach, priority, verdict_due_at)
+           VALUES (?, 'new', 1, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
         )
-        .run(caseId, claimKey, post.classification.claimType, title, post.classification.score, post.at, post.at);
+        .run(
+          caseId,
+          claimKey,
+          post.classification.claimType,
+          title,
+          post.classification.score,
+          post.at,
+          post.at,
+          reach,
+          priorityOf(post.classification.claimType, reach),
+          // The clock starts when the inspectorate detects the post, not when it was published.
+          new Date(Date.now() + this.#verdictDeadlineMs).toISOString(),
+        );
       this.#db
         .prepare('INSERT INTO case_posts (post_id, case_id, attached_at) VALUES (?, ?, ?)')
         .run(post.postId, caseId, post.at);
@@ -193,6 +228,10 @@ export class SqliteCaseStore implements CaseStore {
       where.push('c.assignee = ?');
       params.push(query.assignee);
     }
+    if (query.overdue) {
+      where.push(`c.status IN ('new', 'in_review') AND c.verdict_due_at < ?`);
+      params.push(new Date().toISOString());
+    }
     if (query.escalatedOnly) {
       where.push(`EXISTS (SELECT 1 FROM escalations e WHERE e.case_id = c.id AND e.status != 'pending_approval')`);
     }
@@ -205,7 +244,7 @@ export class SqliteCaseStore implements CaseStore {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM cases c ${clause}`).get(...params) as { n: number }).n;
     const rows = this.#db
-      .prepare(`SELECT c.* FROM cases c ${clause} ORDER BY c.updated_at DESC, c.id LIMIT ? OFFSET ?`)
+      .prepare(`SELECT c.* FROM cases c ${clause} ORDER BY ${ORDER[query.sort ?? 'updated']} LIMIT ? OFFSET ?`)
       .all(...params, query.limit, query.offset) as CaseRow[];
     return { items: rows.map(toCase), total };
   }
@@ -247,6 +286,17 @@ export class SqliteCaseStore implements CaseStore {
           to = 'in_review';
           set.assignee = command.assignee;
           data = { assignee: command.assignee };
+          break;
+        case 'dismiss':
+          to = 'dismissed';
+          set.verdict = JSON.stringify({
+            verdict: 'not_covid',
+            note: command.note,
+            sources: [],
+            by: actor.username,
+            at,
+          });
+          data = { note: command.note };
           break;
         case 'verdict':
           to = statusForVerdict(command.verdict);
@@ -622,6 +672,9 @@ function toCase(r: CaseRow): Case {
     score: r.score,
     postCount: r.post_count,
     assignee: r.assignee,
+    priority: r.priority,
+    reach: r.reach,
+    verdictDueAt: r.verdict_due_at,
     posterId: r.poster_id,
     verdict: r.verdict ? JSON.parse(r.verdict) : null,
     createdAt: r.created_at,

@@ -128,4 +128,25 @@ describe('SqliteCaseStore', () => {
     expect((await store.list({ q: '"*', limit: 10, offset: 0 })).total).toBe(0);
     await store.close();
   });
+
+  it('ranks by priority (severity × reach), lists overdue verdicts, and dismisses from triage', async () => {
+    const file = join(tempDir(), 'cases.sqlite');
+    const store = SqliteCaseStore.create({ file, verdictDeadlineHours: 0.0001 });
+    const lockdown = await store.recordFlaggedPost({ ...flagged('p_a'), reach: 5000 });
+    const quiet = await store.recordFlaggedPost({
+      ...flagged('p_b', 'Dịch là do bill gates tạo ra để giảm dân số, bịa ra hết, covid là giả'),
+      reach: 3,
+    });
+    const byPriority = await store.list({ sort: 'priority', limit: 10, offset: 0 });
+    expect(byPriority.items.map((c) => c.id)).toEqual([lockdown.caseId, quiet.caseId]);
+    expect(byPriority.items[0]!.priority).toBeGreaterThan(byPriority.items[1]!.priority);
+    expect(byPriority.items[0]!.reach).toBe(5000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await store.list({ overdue: true, limit: 10, offset: 0 })).total).toBe(2);
+    await store.apply(quiet.caseId, { action: 'dismiss', note: 'Thuyết âm mưu cũ, không có người chia sẻ' }, analyst);
+    const overdue = await store.list({ overdue: true, limit: 10, offset: 0 });
+    expect(overdue.items.map((c) => c.id)).toEqual([lockdown.caseId]);
+    expect((await store.get(quiet.caseId))!.case.status).toBe('dismissed');
+    await store.close();
+  });
 });
