@@ -242,7 +242,7 @@ async function queueView(params) {
           h('th', {}, 'Trạng thái'),
           h('th', {}, 'Loại tin'),
           h('th', {}, 'Bài đăng'),
-          h('th', {}, 'Điểm'),
+          h('th', {}, 'Ưu tiên'),
           h('th', {}, 'Người xử lý'),
           h('th', {}, 'Cập nhật'),
         ),

@@ -64,7 +64,8 @@ describe('console in Chromium', () => {
     await page.waitForSelector('#case-title');
     expect(await page.textContent('#case-title')).toContain('xông hơi');
     expect(await page.locator('article.post').count()).toBe(2);
-    await expect.poll(() => page.locator('img.evidence-shot[src^="blob:"]').count()).toBe(1);
+    // The social post came with its screenshot; the article's is taken by the evidence worker.
+    await expect.poll(() => page.locator('img.evidence-shot[src^="blob:"]').count(), { timeout: 30_000 }).toBe(2);
     await page.screenshot({ path: join(SHOTS, 'case-view.png'), fullPage: true });
 
     await page.click('#assign-form button[type=submit]');
