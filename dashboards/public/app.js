@@ -47,6 +47,14 @@ const ACTION = {
   request_escalation: 'Đề nghị chuyển công an',
   approve_escalation: 'Duyệt chuyển công an',
   acknowledge_escalation: 'Công an xác nhận tiếp nhận',
+  dismiss: 'Không xử lý',
+  comment: 'Ý kiến',
+  evidence_captured: 'Lưu chứng cứ (ảnh chụp, HTML)',
+  evidence_unavailable: 'Không chụp được chứng cứ',
+  recrawl_checked: 'Kiểm tra lại bài đăng',
+  correction_settled: 'Cập nhật kết quả cải chính',
+  poster_identity_viewed: 'Xem thông tin người đăng',
+  poster_merged: 'Gộp hồ sơ người đăng',
 };
 const CHANNEL = {
   email: 'Thư điện tử',
