@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classify } from '@kc/classifier';
+import { FsEvidenceStore, SqliteCaseStore } from '@kc/pipeline';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, tempDataDir } from '../helpers/app-process.js';
+
+function kc(dataDir: string, args: string[], input?: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'infra/src/cli.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, KC_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    input,
+  });
+}
+
+describe('kc command line', () => {
+  it('adds users from stdin, refuses bad roles and duplicates with exit code 2', () => {
+    const dir = tempDataDir('kc-cli-');
+    const ok = kc(
+      dir,
+      ['users', 'add', '--username', 'an.nguyen', '--role', 'analyst', '--password-stdin'],
+      'mat-khau-rat-dai\n',
+    );
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('Đã tạo tài khoản an.nguyen (analyst)');
+    expect(
+      kc(dir, ['users', 'add', '--username', 'an.nguyen', '--role', 'analyst', '--password-stdin'], 'x'.repeat(12))
+        .status,
+    ).toBe(2);
+    const badRole = kc(dir, ['users', 'add', '--username', 'b', '--role', 'boss', '--password-stdin'], 'x');
+    expect(badRole.status).toBe(2);
+    expect(badRole.stderr).toMatch(/--role/);
+    expect(kc(dir, ['users', 'list']).stdout).toMatch(/an\.nguyen\s+analyst/);
+    expect(kc(dir, ['nonsense']).status).toBe(2);
+  });
+
+  it('detects an edited audit row and a tampered evidence file (exit code 1)', async () => {
+    const dir = tempDataDir('kc-cli-');
+    const store = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
+    const text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường';
+    const { caseId } = await store.recordFlaggedPost({
+      postId: 'p_1',
+      title: '',
+      text,
+      classification: classify(text),
+      author: null,
+      at: new Date().toISOString(),
+    });
+    await store.apply(
+      caseId,
+      { action: 'assign', assignee: 'phantich' },
+      { userId: 'u', username: 'phantich', role: 'analyst' },
+    );
+    await store.close();
+    const evidence = FsEvidenceStore.create({ dir: join(dir, 'evidence') });
+    const blob = await evidence.put(Buffer.from('<html>bằng chứng</html>'), {
+      kind: 'html',
+      url: 'https://x.vn/a',
+      capturedAt: new Date().toISOString(),
+      contentType: 'text/html',
+    });
+
+    expect(kc(dir, ['audit', 'verify']).stdout).toContain('nguyên vẹn: 2 mục');
+    expect(kc(dir, ['evidence', 'verify']).stdout).toContain('nguyên vẹn: 1 tệp');
+
+    const db = new Database(join(dir, 'cases.sqlite'));
+    db.prepare(`UPDATE audit_log SET actor = 'giamsat' WHERE seq = 2`).run();
+    db.close();
+    const audit = kc(dir, ['audit', 'verify']);
+    expect(audit.status).toBe(1);
+    expect(audit.stdout).toContain('PHÁT HIỆN SAI LỆCH ở mục 2: entry 2 was modified');
+
+    const prefix = join(dir, 'evidence', blob.sha256.slice(0, 2));
+    expect(readdirSync(prefix)).toContain(blob.sha256);
+    writeFileSync(join(prefix, blob.sha256), '<html>đã sửa</html>');
+    const ev = kc(dir, ['evidence', 'verify']);
+    expect(ev.status).toBe(1);
+    expect(ev.stdout).toContain(blob.sha256);
+  });
+});
