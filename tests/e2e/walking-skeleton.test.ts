@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { DEMO_ARTICLES, DEMO_SOCIAL_POSTS } from '@kc/crawlers';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type AppProcess, startApp, tempDataDir, waitFor, waitForCrawl } from '../helpers/app-process.js';
 
@@ -183,11 +185,31 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     expect(ack.status).toBe(200);
     expect(ack.body.escalations[0].status).toBe('acknowledged');
 
+    // The police liaison downloads the evidence bundle; every file matches the manifest.
+    const bundle = await fetch(`${app.url}/api/escalations/${escalation.id}/bundle`, {
+      headers: { authorization: `Bearer ${police.token}` },
+    });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toBe('application/zip');
+    const files = unzipSync(new Uint8Array(await bundle.arrayBuffer()));
+    const manifest = JSON.parse(strFromU8(files['manifest.json']!));
+    expect(manifest.files.length).toBeGreaterThan(4);
+    for (const f of manifest.files) {
+      expect(createHash('sha256').update(files[f.path]!).digest('hex'), f.path).toBe(f.sha256);
+    }
+    expect(Object.keys(files).some((p) => p.endsWith('.png'))).toBe(true);
+    expect(JSON.parse(strFromU8(files['poster.json']!)).handle).toBe('tuan.pleiku88');
+    expect(JSON.parse(strFromU8(files['case.json']!)).verdict.sources).toEqual(['https://moh.gov.vn/']);
+    expect((await press.call('GET', `/api/escalations/${escalation.id}/bundle`)).status).toBe(403);
+
     const audit = await sup.call('GET', `/api/cases/${id}/audit`);
     expect(audit.status).toBe(200);
     // Evidence capture runs in the background and may land anywhere in the sequence.
     const steps = audit.body.items
-      .filter((e: { actor: string }) => e.actor !== 'system:evidence')
+      .filter(
+        (e: { actor: string; action: string }) =>
+          e.actor !== 'system:evidence' && e.action !== 'evidence_bundle_downloaded',
+      )
       .map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`);
     expect(steps).toEqual([
       'case_opened:system:pipeline',

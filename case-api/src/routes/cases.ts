@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Actor,
   CASE_ACTIONS,
@@ -15,6 +16,7 @@ import { CaseSchema, PosterSchema } from '@kc/pipeline/domain';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { evidenceBundle } from '../bundle.js';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authorize, requireUser } from '../plugins/auth.js';
@@ -444,6 +446,43 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     );
   }
+
+  app.get(
+    '/api/escalations/:id/bundle',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Evidence bundle (ZIP with a SHA-256 manifest) of an approved escalation',
+        params: EscalationIdParams,
+      },
+    },
+    async (req, reply) => {
+      const user = authorize(req, 'GET /api/escalations/:id/bundle');
+      const caseId = await ctx.cases.caseIdOfEscalation(req.params.id);
+      if (!caseId) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy đề nghị chuyển ${req.params.id}.`);
+      const detail = await visibleCase(user, caseId);
+      const escalation = detail.escalations.find((e) => e.id === req.params.id)!;
+      if (escalation.status === 'pending_approval') {
+        throw new ApiError('CASE_ERR_CONFLICT', 'Hồ sơ chỉ được lập sau khi lãnh đạo duyệt chuyển công an.');
+      }
+      const [posts, timeline] = await Promise.all([ctx.index.get(detail.postIds), ctx.cases.audit(caseId)]);
+      const { zip, manifest } = await evidenceBundle({
+        detail,
+        escalationId: escalation.id,
+        posts,
+        timeline,
+        evidence: ctx.evidence,
+        user,
+      });
+      await ctx.cases.auditEvent(caseId, user.username, 'evidence_bundle_downloaded', {
+        escalationId: escalation.id,
+        files: manifest.files.length,
+        manifestSha256: createHash('sha256').update(JSON.stringify(manifest)).digest('hex'),
+      });
+      reply.header('content-disposition', `attachment; filename="ho-so-${caseId}.zip"`);
+      return reply.type('application/zip').send(Buffer.from(zip));
+    },
+  );
 
   app.get(
     '/api/cases/:id/audit',

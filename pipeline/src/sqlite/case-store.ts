@@ -476,7 +476,13 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async auditEvent(caseId: string | null, actor: string, action: string, data: Record<string, unknown>): Promise<void> {
-    this.#write(() => this.#appendAudit(caseId, actor, action, null, null, data, new Date().toISOString()));
+    this.#write(() => {
+      const status = caseId
+        ? ((this.#db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus } | undefined)
+            ?.status ?? null)
+        : null;
+      this.#appendAudit(caseId, actor, action, status, status, data, new Date().toISOString());
+    });
   }
 
   #toPoster(r: PosterRow): Poster {
