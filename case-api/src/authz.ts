@@ -30,6 +30,10 @@ export const AUTHZ = {
   'POST /api/cases/:id/corrections': CASE_ACTIONS.request_correction.roles,
   'POST /api/cases/:id/escalations': CASE_ACTIONS.request_escalation.roles,
   'POST /api/escalations/:id/approve': CASE_ACTIONS.approve_escalation.roles,
+  'POST /api/cases/:id/rebuttals': CASE_ACTIONS.draft_rebuttal.roles,
+  'POST /api/rebuttals/:id/approve': CASE_ACTIONS.approve_rebuttal.roles,
+  'POST /api/rebuttals/:id/publish': CASE_ACTIONS.publish_rebuttal.roles,
+  'GET /api/rebuttals/:id/claimreview': 'public',
   'GET /api/escalations/:id/bundle': ['analyst', 'supervisor', 'police_liaison'],
   'POST /api/escalations/:id/acknowledge': CASE_ACTIONS.acknowledge_escalation.roles,
 } as const satisfies Record<string, 'public' | readonly Role[]>;

@@ -7,6 +7,8 @@ export interface CaseApiContext {
   readonly users: UserStore;
   readonly evidence: EvidenceStore;
   readonly sessionTtlSeconds: number;
+  /** The organization that publishes rebuttals (ClaimReview author), e.g. "Sở TT&TT tỉnh Gia Lai". */
+  readonly organization?: string;
   /** Live figures of the process (crawls, pipeline), shown at /api/system/status. */
   readonly status: () => Promise<Record<string, unknown>>;
   /** Queues evidence capture (screenshot + HTML) of these posts of a case. */

@@ -307,4 +307,79 @@ describe('case API', () => {
     });
     expect(sorted.statusCode).toBe(200);
   });
+
+  it('runs a rebuttal from draft to approval to publication, and exports it as ClaimReview', async () => {
+    ctx = await build();
+    const h = ctx.as('analyst');
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/assign`,
+      headers: h,
+      payload: { assignee: 'analyst' },
+    });
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/verdict`,
+      headers: h,
+      payload: { verdict: 'false' },
+    });
+    const press = ctx.as('press_office');
+    const noSource = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/rebuttals`,
+      headers: press,
+      payload: { title: 'Không có lệnh phong tỏa', body: 'Nội dung', sources: [] },
+    });
+    expect(noSource.statusCode).toBe(400);
+    const draft = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/rebuttals`,
+      headers: press,
+      payload: {
+        title: 'Thông tin phong tỏa toàn thành phố từ 0h là sai sự thật',
+        body: 'UBND tỉnh không ban hành văn bản nào về việc phong tỏa toàn thành phố.',
+        sources: ['https://gialai.gov.vn/'],
+      },
+    });
+    const id = draft.json().rebuttals[0].id as string;
+    expect(draft.json().rebuttals[0].status).toBe('draft');
+    const early = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/rebuttals/${id}/publish`,
+      headers: press,
+      payload: { where: 'Báo Gia Lai' },
+    });
+    expect(early.statusCode).toBe(409);
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/rebuttals/${id}/claimreview` })).statusCode).toBe(404);
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: `/api/rebuttals/${id}/approve`, headers: press })).statusCode,
+    ).toBe(403);
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: `/api/rebuttals/${id}/approve`, headers: ctx.as('supervisor') }))
+        .statusCode,
+    ).toBe(200);
+    const published = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/rebuttals/${id}/publish`,
+      headers: press,
+      payload: {
+        where: 'Báo Gia Lai điện tử',
+        url: 'https://baogialai.com.vn/bac-bo-tin-phong-toa',
+        publishedAt: '2021-07-21T10:00:00+07:00',
+      },
+    });
+    expect(published.statusCode).toBe(200);
+    expect(published.json().case.status).toBe('rebuttal_published');
+    const review = await ctx.app.inject({ method: 'GET', url: `/api/rebuttals/${id}/claimreview` });
+    expect(review.headers['content-type']).toContain('application/ld+json');
+    expect(review.json()).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'ClaimReview',
+      url: 'https://baogialai.com.vn/bac-bo-tin-phong-toa',
+      datePublished: '2021-07-21T03:00:00.000Z',
+      reviewRating: { ratingValue: 1, alternateName: 'Sai sự thật' },
+      itemReviewed: { '@type': 'Claim', appearance: [{ url: 'https://tin.example.vn/khan' }] },
+    });
+    expect(JSON.stringify(review.json())).not.toContain('nguoi.dang');
+  });
 });

@@ -12,6 +12,7 @@ describe('authorization matrix', () => {
   let escalationId: string;
   let posterId: string;
   let otherPosterId: string;
+  let rebuttalId: string;
   beforeAll(async () => {
     ctx = await build();
     // A case escalated and approved, so the police liaison may see it and every route has a target.
@@ -44,6 +45,17 @@ describe('authorization matrix', () => {
       });
     otherPosterId = (await link('ban.khac')).json().poster.id;
     posterId = (await link('nguoi.dang')).json().poster.id;
+    const draft = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/rebuttals`,
+      headers: ctx.as('press_office'),
+      payload: {
+        title: 'Không có lệnh phong tỏa',
+        body: 'UBND tỉnh không ban hành văn bản nào.',
+        sources: ['https://gialai.gov.vn/'],
+      },
+    });
+    rebuttalId = draft.json().rebuttals[0].id;
     await ctx.app.inject({
       method: 'POST',
       url: `/api/escalations/${escalationId}/approve`,
@@ -67,6 +79,8 @@ describe('authorization matrix', () => {
     },
     'POST /api/cases/:id/escalations': { unit: 'PA05', summary: 's' },
     'POST /api/cases/bulk/dismiss': { caseIds: ['c_0000000000000000'], note: 'Không liên quan' },
+    'POST /api/cases/:id/rebuttals': { title: 'T', body: 'B', sources: ['https://moh.gov.vn/'] },
+    'POST /api/rebuttals/:id/publish': { where: 'Báo Gia Lai' },
   };
 
   const cases: [RouteKey, Role][] = [];
@@ -78,7 +92,9 @@ describe('authorization matrix', () => {
       ? escalationId
       : route.includes('/api/posters')
         ? posterId
-        : ctx.caseId;
+        : route.includes('/api/rebuttals')
+          ? rebuttalId
+          : ctx.caseId;
     const url = path.replace(':id', target).replace(':sha256', '0'.repeat(64));
     const rule = AUTHZ[route];
     // Logging out ends the session: use a session of its own so the other requests keep theirs.

@@ -32,6 +32,11 @@ export const ConfigSchema = z.object({
     .min(8)
     .default('kiemchung-demo')
     .describe('Password of the demo accounts created on the first demo start'),
+  KC_ORG_NAME: z
+    .string()
+    .min(3)
+    .default('Sở Thông tin và Truyền thông')
+    .describe("Name of the inspectorate's department, used on letters and as the author of published rebuttals"),
   KC_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

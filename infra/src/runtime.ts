@@ -118,6 +118,7 @@ export class KcRuntime {
           users: rt.stores.users,
           evidence: rt.stores.evidence,
           sessionTtlSeconds: Math.round(config.KC_SESSION_TTL_HOURS * 3600),
+          organization: config.KC_ORG_NAME,
           status: () => rt.status(),
           requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
           requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),

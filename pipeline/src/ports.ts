@@ -14,6 +14,7 @@ import type {
   Post,
   Poster,
   PosterIdentity,
+  Rebuttal,
   Role,
   User,
   Verdict,
@@ -139,6 +140,7 @@ export interface CaseDetail {
   readonly poster: Poster | null;
   readonly corrections: readonly Correction[];
   readonly escalations: readonly Escalation[];
+  readonly rebuttals: readonly Rebuttal[];
 }
 
 /** A change to one case: the store checks version and workflow inside one transaction. */
@@ -168,6 +170,20 @@ export type CaseCommand =
     }
   | { readonly action: 'request_escalation'; readonly unit: string; readonly summary: string }
   | { readonly action: 'approve_escalation'; readonly escalationId: string }
+  | {
+      readonly action: 'draft_rebuttal';
+      readonly title: string;
+      readonly body: string;
+      readonly sources: readonly string[];
+    }
+  | { readonly action: 'approve_rebuttal'; readonly rebuttalId: string }
+  | {
+      readonly action: 'publish_rebuttal';
+      readonly rebuttalId: string;
+      readonly where: string;
+      readonly url: string | null;
+      readonly publishedAt: string;
+    }
   | { readonly action: 'acknowledge_escalation'; readonly escalationId: string };
 
 export interface CaseStore {
@@ -176,6 +192,7 @@ export interface CaseStore {
   list(query: CaseListQuery): Promise<{ items: Case[]; total: number }>;
   get(caseId: string): Promise<CaseDetail | null>;
   caseIdOfEscalation(escalationId: string): Promise<string | null>;
+  caseIdOfRebuttal(rebuttalId: string): Promise<string | null>;
   /**
    * Applies a command. Throws NotFoundError, or ConflictError when `expectedVersion` is stale
    * or the workflow does not allow the action from the current status.

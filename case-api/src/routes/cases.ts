@@ -17,6 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evidenceBundle } from '../bundle.js';
+import { claimReview } from '../claim-review.js';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authorize, requireUser } from '../plugins/auth.js';
@@ -36,6 +37,9 @@ import {
   MergeBody,
   PosterBody,
   PosterIdParams,
+  PublishBody,
+  RebuttalBody,
+  RebuttalIdParams,
   VerdictBody,
 } from '../schemas/cases.js';
 import { errorResponses } from '../schemas/common.js';
@@ -74,6 +78,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       posterHidden: !maySeePoster,
       corrections: [...detail.corrections],
       escalations: [...detail.escalations],
+      rebuttals: [...detail.rebuttals],
       timeline,
       allowedActions,
     };
@@ -446,6 +451,89 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       },
     );
   }
+
+  app.post(
+    '/api/cases/:id/rebuttals',
+    {
+      schema: {
+        tags: ['rebuttals'],
+        summary: 'Draft a rebuttal (press office): title, body and the official sources',
+        params: CaseIdParams,
+        body: RebuttalBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/cases/:id/rebuttals');
+      return act(req, req.params.id, { action: 'draft_rebuttal', ...req.body });
+    },
+  );
+
+  const rebuttalCase = async (id: string) => {
+    const caseId = await ctx.cases.caseIdOfRebuttal(id);
+    if (!caseId) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy bài phản bác ${id}.`);
+    return caseId;
+  };
+
+  app.post(
+    '/api/rebuttals/:id/approve',
+    {
+      schema: {
+        tags: ['rebuttals'],
+        summary: 'Supervisor approves a rebuttal draft',
+        params: RebuttalIdParams,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/rebuttals/:id/approve');
+      return act(req, await rebuttalCase(req.params.id), { action: 'approve_rebuttal', rebuttalId: req.params.id });
+    },
+  );
+
+  app.post(
+    '/api/rebuttals/:id/publish',
+    {
+      schema: {
+        tags: ['rebuttals'],
+        summary: 'Record where and when an approved rebuttal was published',
+        params: RebuttalIdParams,
+        body: PublishBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/rebuttals/:id/publish');
+      return act(req, await rebuttalCase(req.params.id), {
+        action: 'publish_rebuttal',
+        rebuttalId: req.params.id,
+        where: req.body.where,
+        url: req.body.url ?? null,
+        publishedAt: req.body.publishedAt ? new Date(req.body.publishedAt).toISOString() : new Date().toISOString(),
+      });
+    },
+  );
+
+  app.get(
+    '/api/rebuttals/:id/claimreview',
+    {
+      schema: {
+        tags: ['rebuttals'],
+        summary: 'A published rebuttal as schema.org ClaimReview JSON-LD (public, for search engines)',
+        security: [],
+        params: RebuttalIdParams,
+      },
+    },
+    async (req, reply) => {
+      const caseId = await rebuttalCase(req.params.id);
+      const detail = (await ctx.cases.get(caseId))!;
+      const rebuttal = detail.rebuttals.find((r) => r.id === req.params.id)!;
+      if (rebuttal.status !== 'published') throw new ApiError('CASE_ERR_NOT_FOUND', 'Bài phản bác chưa được đăng.');
+      const posts = await ctx.index.get(detail.postIds);
+      reply.type('application/ld+json; charset=utf-8');
+      return claimReview(detail, rebuttal, posts, ctx.organization ?? 'Sở Thông tin và Truyền thông');
+    },
+  );
 
   app.get(
     '/api/escalations/:id/bundle',

@@ -7,6 +7,7 @@ import {
   EscalationSchema,
   PosterSchema,
   PostSchema,
+  RebuttalSchema,
   VerdictSchema,
 } from '@kc/pipeline/domain';
 import { z } from 'zod';
@@ -52,6 +53,7 @@ export const CaseView = z.object({
   posterHidden: z.boolean(),
   corrections: z.array(CorrectionSchema),
   escalations: z.array(EscalationSchema),
+  rebuttals: z.array(RebuttalSchema),
   timeline: z.array(CaseEventSchema),
   allowedActions: z.array(z.string()),
 });
@@ -112,4 +114,16 @@ export const BulkResult = z.object({
   results: z.array(
     z.object({ caseId: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string().optional() }),
   ),
+});
+
+export const RebuttalIdParams = z.object({ id: z.string().regex(/^rb_[0-9a-f-]{36}$/, 'not a rebuttal id') });
+export const RebuttalBody = z.object({
+  title: trimmed(300),
+  body: trimmed(20_000),
+  sources: z.array(z.url().max(2000)).min(1, 'cần ít nhất một nguồn chính thống').max(20),
+});
+export const PublishBody = z.object({
+  where: trimmed(300),
+  url: z.url().max(2000).optional(),
+  publishedAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -109,6 +109,23 @@ export const EscalationSchema = z.object({
 });
 export type Escalation = z.infer<typeof EscalationSchema>;
 
+export const RebuttalSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  sources: z.array(z.string()),
+  status: z.enum(['draft', 'approved', 'published']),
+  draftedBy: z.string(),
+  draftedAt: z.iso.datetime({ offset: true }),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.iso.datetime({ offset: true }).nullable(),
+  publishedWhere: z.string().nullable(),
+  publishedUrl: z.url().nullable(),
+  publishedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type Rebuttal = z.infer<typeof RebuttalSchema>;
+
 /** One entry of the append-only, hash-chained audit log; also the case timeline. */
 export const CaseEventSchema = z.object({
   seq: z.number().int().positive(),

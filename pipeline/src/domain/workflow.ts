@@ -5,6 +5,15 @@ import type { CaseStatus, Role, Verdict } from './case.js';
  * and who may take it. The case store enforces the statuses inside its transaction; the
  * API enforces the roles. No action escalates automatically: a human takes every step.
  */
+/** Statuses in which the press office may answer a claim publicly. */
+const REBUTTABLE = [
+  'verified_false',
+  'verified_misleading',
+  'correction_requested',
+  'rebuttal_published',
+  'escalated',
+] as const satisfies readonly CaseStatus[];
+
 export const CASE_ACTIONS = {
   assign: { from: ['new', 'in_review'], roles: ['analyst', 'supervisor'] },
   verdict: { from: ['in_review'], roles: ['analyst', 'supervisor'] },
@@ -27,6 +36,9 @@ export const CASE_ACTIONS = {
     roles: ['supervisor'],
   },
   acknowledge_escalation: { from: ['escalated'], roles: ['police_liaison'] },
+  draft_rebuttal: { from: REBUTTABLE, roles: ['press_office', 'supervisor'] },
+  approve_rebuttal: { from: REBUTTABLE, roles: ['supervisor'] },
+  publish_rebuttal: { from: REBUTTABLE, roles: ['press_office', 'supervisor'] },
 } as const satisfies Record<string, { from: readonly CaseStatus[]; roles: readonly Role[] }>;
 
 export type CaseAction = keyof typeof CASE_ACTIONS;

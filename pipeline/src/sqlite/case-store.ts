@@ -8,6 +8,7 @@ import {
   type Escalation,
   type Poster,
   priorityOf,
+  type Rebuttal,
   statusForVerdict,
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
@@ -101,6 +102,23 @@ const SCHEMA = [
    ALTER TABLE cases ADD COLUMN verdict_due_at TEXT;
    CREATE INDEX cases_priority ON cases (priority DESC, updated_at DESC);
    CREATE INDEX cases_due ON cases (status, verdict_due_at);`,
+  // 4: rebuttals by the press office.
+  `CREATE TABLE rebuttals (
+     id TEXT PRIMARY KEY,
+     case_id TEXT NOT NULL REFERENCES cases (id),
+     title TEXT NOT NULL,
+     body TEXT NOT NULL,
+     sources TEXT NOT NULL,
+     status TEXT NOT NULL,
+     drafted_by TEXT NOT NULL,
+     drafted_at TEXT NOT NULL,
+     approved_by TEXT,
+     approved_at TEXT,
+     published_where TEXT,
+     published_url TEXT,
+     published_at TEXT
+   );
+   CREATE INDEX rebuttals_case ON rebuttals (case_id);`,
 ];
 
 const PIPELINE_ACTOR = 'system:pipeline';
@@ -253,6 +271,13 @@ export class SqliteCaseStore implements CaseStore {
     return this.#detail(caseId);
   }
 
+  async caseIdOfRebuttal(rebuttalId: string): Promise<string | null> {
+    const row = this.#db.prepare('SELECT case_id FROM rebuttals WHERE id = ?').get(rebuttalId) as
+      | { case_id: string }
+      | undefined;
+    return row?.case_id ?? null;
+  }
+
   async caseIdOfEscalation(escalationId: string): Promise<string | null> {
     const row = this.#db.prepare('SELECT case_id FROM escalations WHERE id = ?').get(escalationId) as
       | { case_id: string }
@@ -375,6 +400,43 @@ export class SqliteCaseStore implements CaseStore {
             throw new ConflictError(`escalation ${command.escalationId} is not waiting for approval`, row.version);
           to = 'escalated';
           data = { escalationId: command.escalationId };
+          break;
+        }
+        case 'draft_rebuttal': {
+          const id = `rb_${randomUUID()}`;
+          this.#db
+            .prepare(
+              `INSERT INTO rebuttals (id, case_id, title, body, sources, status, drafted_by, drafted_at)
+               VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)`,
+            )
+            .run(id, caseId, command.title, command.body, JSON.stringify(command.sources), actor.username, at);
+          data = { rebuttalId: id, title: command.title };
+          break;
+        }
+        case 'approve_rebuttal': {
+          const changed = this.#db
+            .prepare(
+              `UPDATE rebuttals SET status = 'approved', approved_by = ?, approved_at = ?
+               WHERE id = ? AND case_id = ? AND status = 'draft'`,
+            )
+            .run(actor.username, at, command.rebuttalId, caseId).changes;
+          if (changed === 0)
+            throw new ConflictError(`rebuttal ${command.rebuttalId} is not a draft waiting for approval`, row.version);
+          data = { rebuttalId: command.rebuttalId };
+          break;
+        }
+        case 'publish_rebuttal': {
+          const changed = this.#db
+            .prepare(
+              `UPDATE rebuttals SET status = 'published', published_where = ?, published_url = ?, published_at = ?
+               WHERE id = ? AND case_id = ? AND status = 'approved'`,
+            )
+            .run(command.where, command.url, command.publishedAt, command.rebuttalId, caseId).changes;
+          if (changed === 0)
+            throw new ConflictError(`rebuttal ${command.rebuttalId} is not approved for publication`, row.version);
+          // An escalated case stays with the police; otherwise the case records the public answer.
+          if (row.status !== 'escalated') to = 'rebuttal_published';
+          data = { rebuttalId: command.rebuttalId, where: command.where, url: command.url };
           break;
         }
         case 'acknowledge_escalation': {
@@ -602,12 +664,16 @@ export class SqliteCaseStore implements CaseStore {
         .prepare('SELECT * FROM escalations WHERE case_id = ? ORDER BY requested_at')
         .all(caseId) as EscalationRow[]
     ).map(toEscalation);
+    const rebuttals = (
+      this.#db.prepare('SELECT * FROM rebuttals WHERE case_id = ? ORDER BY drafted_at').all(caseId) as RebuttalRow[]
+    ).map(toRebuttal);
     return {
       case: toCase(row),
       postIds,
       poster: posterRow ? this.#toPoster(posterRow) : null,
       corrections,
       escalations,
+      rebuttals,
     };
   }
 }
@@ -741,5 +807,38 @@ function toEscalation(r: EscalationRow): Escalation {
     approvedAt: r.approved_at,
     acknowledgedBy: r.acknowledged_by,
     acknowledgedAt: r.acknowledged_at,
+  };
+}
+
+interface RebuttalRow {
+  id: string;
+  case_id: string;
+  title: string;
+  body: string;
+  sources: string;
+  status: Rebuttal['status'];
+  drafted_by: string;
+  drafted_at: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  published_where: string | null;
+  published_url: string | null;
+  published_at: string | null;
+}
+function toRebuttal(r: RebuttalRow): Rebuttal {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    title: r.title,
+    body: r.body,
+    sources: JSON.parse(r.sources) as string[],
+    status: r.status,
+    draftedBy: r.drafted_by,
+    draftedAt: r.drafted_at,
+    approvedBy: r.approved_by,
+    approvedAt: r.approved_at,
+    publishedWhere: r.published_where,
+    publishedUrl: r.published_url,
+    publishedAt: r.published_at,
   };
 }
