@@ -15,6 +15,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorPlugin } from './plugins/errors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
+import { documentRoutes } from './routes/documents.js';
 import { systemRoutes } from './routes/system.js';
 import { tipRoutes } from './routes/tips.js';
 
@@ -72,6 +73,15 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
   await app.register(authRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
   await app.register(systemRoutes, { ctx });
+  await app.register(documentRoutes, {
+    ctx,
+    heading: {
+      org: ctx.organization ?? 'Sở Thông tin và Truyền thông',
+      parentOrg: ctx.letterhead?.parentOrg ?? 'UBND tỉnh',
+      symbol: ctx.letterhead?.symbol ?? 'STTTT-TTra',
+      place: ctx.letterhead?.place ?? 'Gia Lai',
+    },
+  });
   await app.register(tipRoutes, { ctx, ...(options.tips ?? {}) });
   await app.register(fastifyStatic, { root: fileURLToPath(CONSOLE_DIR), prefix: '/', index: 'index.html' });
   return app;

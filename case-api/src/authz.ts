@@ -34,6 +34,8 @@ export const AUTHZ = {
   'POST /api/rebuttals/:id/approve': CASE_ACTIONS.approve_rebuttal.roles,
   'POST /api/rebuttals/:id/publish': CASE_ACTIONS.publish_rebuttal.roles,
   'GET /api/rebuttals/:id/claimreview': 'public',
+  'GET /api/corrections/:id/letter': ['analyst', 'supervisor', 'press_office'],
+  'GET /api/reports/weekly': ['analyst', 'supervisor', 'press_office', 'admin'],
   'GET /api/escalations/:id/bundle': ['analyst', 'supervisor', 'police_liaison'],
   'POST /api/escalations/:id/acknowledge': CASE_ACTIONS.acknowledge_escalation.roles,
 } as const satisfies Record<string, 'public' | readonly Role[]>;

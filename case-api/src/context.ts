@@ -9,6 +9,8 @@ export interface CaseApiContext {
   readonly sessionTtlSeconds: number;
   /** The organization that publishes rebuttals (ClaimReview author), e.g. "Sở TT&TT tỉnh Gia Lai". */
   readonly organization?: string;
+  /** Heading of official documents: parent body, department, document symbol, place. */
+  readonly letterhead?: { parentOrg: string; symbol: string; place: string };
   /** Live figures of the process (crawls, pipeline), shown at /api/system/status. */
   readonly status: () => Promise<Record<string, unknown>>;
   /** Queues evidence capture (screenshot + HTML) of these posts of a case. */

@@ -13,6 +13,7 @@ describe('authorization matrix', () => {
   let posterId: string;
   let otherPosterId: string;
   let rebuttalId: string;
+  let correctionId: string;
   beforeAll(async () => {
     ctx = await build();
     // A case escalated and approved, so the police liaison may see it and every route has a target.
@@ -29,6 +30,13 @@ describe('authorization matrix', () => {
       headers: h,
       payload: { verdict: 'false' },
     });
+    const corr = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/cases/${ctx.caseId}/corrections`,
+      headers: h,
+      payload: { recipient: 'Báo X', channel: 'letter', message: 'Đề nghị cải chính', dueAt: '2099-01-01T00:00:00Z' },
+    });
+    correctionId = corr.json().corrections[0].id;
     const esc = await ctx.app.inject({
       method: 'POST',
       url: `/api/cases/${ctx.caseId}/escalations`,
@@ -94,8 +102,12 @@ describe('authorization matrix', () => {
         ? posterId
         : route.includes('/api/rebuttals')
           ? rebuttalId
-          : ctx.caseId;
-    const url = path.replace(':id', target).replace(':sha256', '0'.repeat(64));
+          : route.includes('/api/corrections')
+            ? correctionId
+            : ctx.caseId;
+    const url = `${path.replace(':id', target).replace(':sha256', '0'.repeat(64))}${
+      route === 'GET /api/reports/weekly' ? '?from=2021-07-19&to=2021-07-25' : ''
+    }`;
     const rule = AUTHZ[route];
     // Logging out ends the session: use a session of its own so the other requests keep theirs.
     const headers =
@@ -130,7 +142,7 @@ describe('authorization matrix', () => {
     if (rule === 'public' || (rule as readonly Role[]).includes(role)) {
       expect([401, 403], `${route} as ${role}: ${res.body}`).not.toContain(res.statusCode);
     } else {
-      expect(res.statusCode, `${route} as ${role}: ${res.body}`).toBe(403);
+      expect(res.statusCode, `${route} as ${role} (${url}): ${res.body}`).toBe(403);
     }
   });
 });

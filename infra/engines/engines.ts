@@ -470,25 +470,15 @@ function describePid(pid: number | null): string {
   return `pid ${pid} (${cmd.length > 160 ? `${cmd.slice(0, 157)}...` : cmd})`;
 }
 
-/**
- * Before launching: every port must be free, or held by our own instance of this engine (pid file lost), which is
- * then adopted instead of started twice.
- */
-async function checkPorts(
-  engine: EngineName,
-  ports: { port: number; what: string; option: string }[],
-  needle: string,
-): Promise<number | null> {
+/** Called only when our own instance is not running, so any listener on these ports is someone else's. */
+async function checkPortsFree(engine: EngineName, ports: { port: number; what: string; option: string }[]) {
   for (const { port, what, option } of ports) {
     if (await portIsFree(port)) continue;
-    const owner = listeningPid(port);
-    if (owner !== null && isOurProcess(owner, needle)) return owner;
     throw new EnginesError(
-      `Cannot start ${engine}: ${what} port ${HOST}:${port} is already in use by ${describePid(owner)}. ` +
+      `Cannot start ${engine}: ${what} port ${HOST}:${port} is already in use by ${describePid(listeningPid(port))}. ` +
         `Stop that process, or choose other ports with the ${option} option.`,
     );
   }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -803,11 +793,15 @@ export function probeKafka(port: number, host = HOST, timeoutMs = 5000): Promise
       fail(new Error(`no Kafka response from ${host}:${port} within ${timeoutMs} ms`)),
     );
     socket.on('error', fail);
+    // A non-Kafka server may answer and hang up; without this the promise would never settle.
+    socket.on('close', () => reject(new Error(`connection to ${host}:${port} closed without a Kafka response`)));
     socket.on('connect', () => socket.write(kafkaRequest(18, 0, 1, Buffer.alloc(0))));
     socket.on('data', (chunk) => {
       buffered = Buffer.concat([buffered, chunk]);
       if (buffered.length < 4) return;
       const size = buffered.readInt32BE(0);
+      if (size < 0 || size > 16 * 1024 * 1024)
+        return fail(new Error(`${host}:${port} does not speak the Kafka protocol`));
       if (buffered.length < 4 + size) return;
       const frame = new Reader(buffered.subarray(4, 4 + size));
       buffered = buffered.subarray(4 + size);
@@ -978,9 +972,36 @@ async function prepareKafkaStorage(k: KafkaLayout, java: JavaInfo, log: (line: s
   fs.writeFileSync(k.storageFile, `${JSON.stringify(storage, null, 2)}\n`);
 }
 
+/** Our broker's pid: from the pid file, or from whoever listens on the port if that is our broker (pid file lost). */
 function kafkaPid(k: KafkaLayout): number | null {
-  const pid = readPidFile(k.pidFile);
-  return pid !== null && isOurProcess(pid, k.configFile) ? pid : null;
+  for (const pid of [readPidFile(k.pidFile), listeningPid(k.port)]) {
+    if (pid !== null && isOurProcess(pid, k.configFile)) return pid;
+  }
+  return null;
+}
+
+function kafkaState(k: KafkaLayout, pid: number): EngineState {
+  const startedAt = new Date().toISOString();
+  return {
+    pid,
+    port: k.port,
+    auxPort: k.controllerPort,
+    version: ENGINE_VERSIONS.kafka,
+    logFile: k.logFile,
+    startedAt,
+  };
+}
+
+function esState(e: EsLayout, pid: number): EngineState {
+  const startedAt = new Date().toISOString();
+  return {
+    pid,
+    port: e.port,
+    auxPort: e.transportPort,
+    version: ENGINE_VERSIONS.elasticsearch,
+    logFile: e.logFile,
+    startedAt,
+  };
 }
 
 function writeState(pidFile: string, stateFile: string, state: EngineState): void {
@@ -1042,28 +1063,15 @@ async function terminate(pids: number[], graceMs: number): Promise<boolean> {
 async function startKafka(L: Layout, ctx: StartContext): Promise<void> {
   const k = L.kafka;
   const { log } = ctx;
-  let pid = kafkaPid(k);
+  const pid = kafkaPid(k);
   if (pid === null) {
-    const adopted = await checkPorts(
-      'kafka',
-      [
-        { port: k.port, what: 'broker', option: 'kafkaPort (--kafka-port)' },
-        { port: k.controllerPort, what: 'controller', option: 'kafkaPort (--kafka-port)' },
-      ],
-      k.configFile,
-    );
-    if (adopted !== null) {
-      log(`kafka: adopting running broker pid ${adopted} (its pid file was missing)`);
-      pid = adopted;
-      writeState(k.pidFile, k.stateFile, {
-        pid,
-        port: k.port,
-        auxPort: k.controllerPort,
-        version: ENGINE_VERSIONS.kafka,
-        logFile: k.logFile,
-        startedAt: new Date().toISOString(),
-      });
-    }
+    await checkPortsFree('kafka', [
+      { port: k.port, what: 'broker', option: 'kafkaPort (--kafka-port)' },
+      { port: k.controllerPort, what: 'controller', option: 'kafkaPort (--kafka-port)' },
+    ]);
+  } else if (readPidFile(k.pidFile) !== pid) {
+    log(`kafka: adopting running broker pid ${pid} (its pid file was missing)`);
+    writeState(k.pidFile, k.stateFile, kafkaState(k, pid));
   }
   if (pid !== null) {
     const state = readState(k.stateFile);
@@ -1080,7 +1088,7 @@ async function startKafka(L: Layout, ctx: StartContext): Promise<void> {
     log(`kafka: running (pid ${pid}) but not healthy yet (${health.detail}); waiting`);
     await waitForHealth('kafka', () => kafkaHealth(k.port), {
       timeoutMs: ctx.timeoutMs,
-      exited: () => (isAlive(pid!) ? null : { code: null, signal: null }),
+      exited: () => (isAlive(pid) ? null : { code: null, signal: null }),
       logFile: k.logFile,
       log,
     });
@@ -1127,14 +1135,7 @@ async function startKafka(L: Layout, ctx: StartContext): Promise<void> {
     });
     child.unref();
     const childPid = child.pid!;
-    writeState(k.pidFile, k.stateFile, {
-      pid: childPid,
-      port: k.port,
-      auxPort: k.controllerPort,
-      version: ENGINE_VERSIONS.kafka,
-      logFile: k.logFile,
-      startedAt: new Date().toISOString(),
-    });
+    writeState(k.pidFile, k.stateFile, kafkaState(k, childPid));
     log(`kafka: started pid ${childPid}, log ${k.logFile}`);
     try {
       await waitForHealth('kafka', () => kafkaHealth(k.port), {
@@ -1222,13 +1223,13 @@ async function esHealth(port: number): Promise<{ healthy: boolean; detail: strin
   }
 }
 
+/** The node JVM receives its config path over stdin, so the distribution path is what identifies our processes. */
 function esConfigNeedle(e: EsLayout): string {
-  return `-Des.path.conf=${e.confDir}`;
+  return `-Des.path.home=${e.distDir}`;
 }
 
 function esPid(e: EsLayout): number | null {
-  for (const file of [e.pidFile, e.ownPidFile]) {
-    const pid = readPidFile(file);
+  for (const pid of [readPidFile(e.pidFile), readPidFile(e.ownPidFile), listeningPid(e.port)]) {
     if (pid !== null && isOurProcess(pid, esConfigNeedle(e))) return pid;
   }
   return null;
@@ -1332,28 +1333,15 @@ const ES_DATA_FAILURE =
 async function startElasticsearch(L: Layout, ctx: StartContext): Promise<void> {
   const e = L.es;
   const { log } = ctx;
-  let pid = esPid(e);
+  const pid = esPid(e);
   if (pid === null) {
-    const adopted = await checkPorts(
-      'elasticsearch',
-      [
-        { port: e.port, what: 'HTTP', option: 'esPort (--es-port)' },
-        { port: e.transportPort, what: 'transport', option: 'esPort (--es-port)' },
-      ],
-      esConfigNeedle(e),
-    );
-    if (adopted !== null) {
-      log(`elasticsearch: adopting running node pid ${adopted} (its pid file was missing)`);
-      pid = adopted;
-      writeState(e.pidFile, e.stateFile, {
-        pid,
-        port: e.port,
-        auxPort: e.transportPort,
-        version: ENGINE_VERSIONS.elasticsearch,
-        logFile: e.logFile,
-        startedAt: new Date().toISOString(),
-      });
-    }
+    await checkPortsFree('elasticsearch', [
+      { port: e.port, what: 'HTTP', option: 'esPort (--es-port)' },
+      { port: e.transportPort, what: 'transport', option: 'esPort (--es-port)' },
+    ]);
+  } else if (readPidFile(e.pidFile) !== pid) {
+    log(`elasticsearch: adopting running node pid ${pid} (its pid file was missing)`);
+    writeState(e.pidFile, e.stateFile, esState(e, pid));
   }
   if (pid !== null) {
     const state = readState(e.stateFile);
@@ -1370,7 +1358,7 @@ async function startElasticsearch(L: Layout, ctx: StartContext): Promise<void> {
     log(`elasticsearch: running (pid ${pid}) but not healthy yet (${health.detail}); waiting`);
     await waitForHealth('elasticsearch', () => esHealth(e.port), {
       timeoutMs: ctx.timeoutMs,
-      exited: () => (isAlive(pid!) ? null : { code: null, signal: null }),
+      exited: () => (isAlive(pid) ? null : { code: null, signal: null }),
       logFile: e.logFile,
       log,
     });
@@ -1463,14 +1451,7 @@ async function startElasticsearch(L: Layout, ctx: StartContext): Promise<void> {
       );
     }
     if (nodePid === null || !isAlive(nodePid)) throw failure('launcher reported success but the node is not running');
-    writeState(e.pidFile, e.stateFile, {
-      pid: nodePid,
-      port: e.port,
-      auxPort: e.transportPort,
-      version: ENGINE_VERSIONS.elasticsearch,
-      logFile: e.logFile,
-      startedAt: new Date().toISOString(),
-    });
+    writeState(e.pidFile, e.stateFile, esState(e, nodePid));
     await waitForHealth('elasticsearch', () => esHealth(e.port), {
       timeoutMs: Math.max(30_000, ctx.timeoutMs - (Date.now() - started)),
       exited: () => (isAlive(nodePid) ? null : { code: null, signal: null }),

@@ -37,6 +37,16 @@ export const ConfigSchema = z.object({
     .min(3)
     .default('Sở Thông tin và Truyền thông')
     .describe("Name of the inspectorate's department, used on letters and as the author of published rebuttals"),
+  KC_PROVINCE: z
+    .string()
+    .min(2)
+    .default('Gia Lai')
+    .describe('Province, for letter headings ("UBND TỈNH …") and the place of signing'),
+  KC_DOC_SYMBOL: z
+    .string()
+    .regex(/^[A-ZĐ0-9&-]+$/, 'letters, digits and dashes, e.g. STTTT-TTra')
+    .default('STTTT-TTra')
+    .describe('Symbol after the number of outgoing documents ("Số: …/STTTT-TTra")'),
   KC_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

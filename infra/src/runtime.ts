@@ -119,6 +119,11 @@ export class KcRuntime {
           evidence: rt.stores.evidence,
           sessionTtlSeconds: Math.round(config.KC_SESSION_TTL_HOURS * 3600),
           organization: config.KC_ORG_NAME,
+          letterhead: {
+            parentOrg: `UBND tỉnh ${config.KC_PROVINCE}`,
+            symbol: config.KC_DOC_SYMBOL,
+            place: config.KC_PROVINCE,
+          },
           status: () => rt.status(),
           requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
           requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),

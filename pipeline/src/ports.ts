@@ -99,10 +99,21 @@ export interface PostIndex {
   addEvidence(postId: string, refs: readonly EvidenceRef[]): Promise<IndexedPost | null>;
   search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }>;
   count(): Promise<number>;
+  /** Posts fetched in [from, to), and how many were flagged; `region` matches the start of a post's region. */
+  stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }>;
   close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- CaseStore
+
+export interface CaseReport {
+  readonly casesByKind: Readonly<Record<string, number>>;
+  readonly casesByStatus: Readonly<Record<string, number>>;
+  readonly corrections: number;
+  readonly rebuttalsPublished: number;
+  readonly escalations: number;
+  readonly top: readonly Case[];
+}
 
 export interface Actor {
   readonly userId: string;
@@ -193,6 +204,9 @@ export interface CaseStore {
   get(caseId: string): Promise<CaseDetail | null>;
   caseIdOfEscalation(escalationId: string): Promise<string | null>;
   caseIdOfRebuttal(rebuttalId: string): Promise<string | null>;
+  caseIdOfCorrection(correctionId: string): Promise<string | null>;
+  /** Figures for the weekly report: cases opened in [from, to) and what was done in that time. */
+  report(from: string, to: string): Promise<CaseReport>;
   /**
    * Applies a command. Throws NotFoundError, or ConflictError when `expectedVersion` is stale
    * or the workflow does not allow the action from the current status.

@@ -12,7 +12,7 @@ import {
   statusForVerdict,
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
-import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseStore, FlaggedPost } from '../ports.js';
+import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
 import { auditHash, GENESIS_HASH } from './audit-hash.js';
 import { type Db, migrate, openDb } from './db.js';
 import { ftsQuery, ftsText } from './fts.js';
@@ -269,6 +269,39 @@ export class SqliteCaseStore implements CaseStore {
 
   async get(caseId: string): Promise<CaseDetail | null> {
     return this.#detail(caseId);
+  }
+
+  async caseIdOfCorrection(correctionId: string): Promise<string | null> {
+    const row = this.#db.prepare('SELECT case_id FROM corrections WHERE id = ?').get(correctionId) as
+      | { case_id: string }
+      | undefined;
+    return row?.case_id ?? null;
+  }
+
+  async report(from: string, to: string): Promise<CaseReport> {
+    const group = (sql: string) =>
+      Object.fromEntries(
+        (this.#db.prepare(sql).all(from, to) as { k: string | null; n: number }[]).map((r) => [r.k ?? 'unknown', r.n]),
+      );
+    const count = (sql: string) => (this.#db.prepare(sql).get(from, to) as { n: number }).n;
+    return {
+      casesByKind: group(
+        'SELECT claim_type AS k, COUNT(*) AS n FROM cases WHERE created_at >= ? AND created_at < ? GROUP BY k ORDER BY n DESC',
+      ),
+      casesByStatus: group(
+        'SELECT status AS k, COUNT(*) AS n FROM cases WHERE created_at >= ? AND created_at < ? GROUP BY k ORDER BY n DESC',
+      ),
+      corrections: count('SELECT COUNT(*) AS n FROM corrections WHERE created_at >= ? AND created_at < ?'),
+      rebuttalsPublished: count('SELECT COUNT(*) AS n FROM rebuttals WHERE published_at >= ? AND published_at < ?'),
+      escalations: count('SELECT COUNT(*) AS n FROM escalations WHERE approved_at >= ? AND approved_at < ?'),
+      top: (
+        this.#db
+          .prepare(
+            'SELECT * FROM cases WHERE created_at >= ? AND created_at < ? ORDER BY priority DESC, created_at LIMIT 5',
+          )
+          .all(from, to) as CaseRow[]
+      ).map(toCase),
+    };
   }
 
   async caseIdOfRebuttal(rebuttalId: string): Promise<string | null> {

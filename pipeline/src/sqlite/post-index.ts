@@ -129,6 +129,18 @@ export class SqlitePostIndex implements PostIndex {
     return { items: rows.map(toIndexed), total };
   }
 
+  async stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }> {
+    const regionClause = region ? ` AND json_extract(doc, '$.region') LIKE ? || '%'` : '';
+    const params: unknown[] = [from, to, ...(region ? [region] : [])];
+    const row = this.#db
+      .prepare(
+        `SELECT COUNT(*) AS monitored, COALESCE(SUM(flagged), 0) AS flagged FROM posts
+         WHERE fetched_at >= ? AND fetched_at < ?${regionClause}`,
+      )
+      .get(...params) as { monitored: number; flagged: number };
+    return row;
+  }
+
   async count(): Promise<number> {
     return (this.#db.prepare('SELECT COUNT(*) AS n FROM posts').get() as { n: number }).n;
   }
