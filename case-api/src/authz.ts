@@ -38,6 +38,8 @@ export const AUTHZ = {
   'GET /api/reports/weekly': ['analyst', 'supervisor', 'press_office', 'admin'],
   'GET /api/escalations/:id/bundle': ['analyst', 'supervisor', 'police_liaison'],
   'POST /api/escalations/:id/acknowledge': CASE_ACTIONS.acknowledge_escalation.roles,
+  'POST /api/escalations/:id/progress': CASE_ACTIONS.progress_escalation.roles,
+  'POST /api/escalations/:id/outcome': CASE_ACTIONS.close_escalation.roles,
 } as const satisfies Record<string, 'public' | readonly Role[]>;
 
 export type RouteKey = keyof typeof AUTHZ;

@@ -89,6 +89,7 @@ describe('authorization matrix', () => {
     'POST /api/cases/bulk/dismiss': { caseIds: ['c_0000000000000000'], note: 'Không liên quan' },
     'POST /api/cases/:id/rebuttals': { title: 'T', body: 'B', sources: ['https://moh.gov.vn/'] },
     'POST /api/rebuttals/:id/publish': { where: 'Báo Gia Lai' },
+    'POST /api/escalations/:id/outcome': { kind: 'no_action', note: 'Không đủ căn cứ' },
   };
 
   const cases: [RouteKey, Role][] = [];

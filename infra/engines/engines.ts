@@ -1030,7 +1030,10 @@ async function waitForHealth(
         );
       }
       last = await check();
-      if (last.healthy) return;
+      if (last.healthy) {
+        opts.log(`${engine}: healthy after ${((Date.now() - started) / 1000).toFixed(1)}s (${last.detail})`);
+        return;
+      }
       await sleep(500);
     }
   } finally {

@@ -10,6 +10,7 @@ import type {
   Classification,
   Correction,
   Escalation,
+  EscalationOutcome,
   EvidenceRef,
   Post,
   Poster,
@@ -195,7 +196,9 @@ export type CaseCommand =
       readonly url: string | null;
       readonly publishedAt: string;
     }
-  | { readonly action: 'acknowledge_escalation'; readonly escalationId: string };
+  | { readonly action: 'acknowledge_escalation'; readonly escalationId: string }
+  | { readonly action: 'progress_escalation'; readonly escalationId: string }
+  | { readonly action: 'close_escalation'; readonly escalationId: string; readonly outcome: EscalationOutcome };
 
 export interface CaseStore {
   /** Opens a case for the post's claim or attaches the post to the open one; idempotent per post. */

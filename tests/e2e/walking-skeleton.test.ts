@@ -180,7 +180,7 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     expect(policeList.body.items[0].id).toBe(id);
     const policeView = await police.call('GET', `/api/cases/${id}`);
     expect(policeView.body.poster.handle).toBe('tuan.pleiku88');
-    expect(policeView.body.allowedActions).toEqual(['acknowledge_escalation']);
+    expect(policeView.body.allowedActions).toEqual(['acknowledge_escalation', 'progress_escalation', 'close_escalation']);
     const ack = await police.call('POST', `/api/escalations/${escalation.id}/acknowledge`);
     expect(ack.status).toBe(200);
     expect(ack.body.escalations[0].status).toBe('acknowledged');
@@ -223,6 +223,27 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     ]);
     for (const e of audit.body.items) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
     expect(audit.body.items.at(-1).toStatus).toBe('escalated');
+
+    // The police report the outcome back: an administrative fine needs its amount and legal basis.
+    const noBasis = await police.call('POST', `/api/escalations/${escalation.id}/outcome`, {
+      kind: 'administrative_fine',
+      amountVnd: 7_500_000,
+    });
+    expect(noBasis.status).toBe(400);
+    expect(noBasis.body.fields.map((f: { field: string }) => f.field)).toContain('body.legalBasis');
+    expect((await police.call('POST', `/api/escalations/${escalation.id}/progress`)).status).toBe(200);
+    const closed = await police.call('POST', `/api/escalations/${escalation.id}/outcome`, {
+      kind: 'administrative_fine',
+      amountVnd: 7_500_000,
+      legalBasis: 'Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP',
+      note: 'Người đăng đã gỡ bài và cam kết không tái phạm.',
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.body.case.status).toBe('closed');
+    expect(closed.body.escalations[0]).toMatchObject({
+      status: 'closed',
+      outcome: { kind: 'administrative_fine', amountVnd: 7_500_000 },
+    });
   });
 
   it('lets the press office request a correction with a due date, and refuses a date in the past', async () => {

@@ -35,6 +35,7 @@ import {
   EscalationBody,
   EscalationIdParams,
   MergeBody,
+  OutcomeBody,
   PosterBody,
   PosterIdParams,
   PublishBody,
@@ -569,6 +570,48 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       });
       reply.header('content-disposition', `attachment; filename="ho-so-${caseId}.zip"`);
       return reply.type('application/zip').send(Buffer.from(zip));
+    },
+  );
+
+  app.post(
+    '/api/escalations/:id/progress',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Police liaison: the case is being handled',
+        params: EscalationIdParams,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/escalations/:id/progress');
+      const caseId = await ctx.cases.caseIdOfEscalation(req.params.id);
+      if (!caseId) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy đề nghị chuyển ${req.params.id}.`);
+      return act(req, caseId, { action: 'progress_escalation', escalationId: req.params.id });
+    },
+  );
+
+  app.post(
+    '/api/escalations/:id/outcome',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Police liaison reports the outcome back; the case is closed with it',
+        params: EscalationIdParams,
+        body: OutcomeBody,
+        response: caseResponse,
+      },
+    },
+    async (req) => {
+      authorize(req, 'POST /api/escalations/:id/outcome');
+      const caseId = await ctx.cases.caseIdOfEscalation(req.params.id);
+      if (!caseId) throw new ApiError('CASE_ERR_NOT_FOUND', `Không tìm thấy đề nghị chuyển ${req.params.id}.`);
+      const b = req.body;
+      return act(req, caseId, {
+        action: 'close_escalation',
+        escalationId: req.params.id,
+        outcome: { kind: b.kind, amountVnd: b.amountVnd ?? null, legalBasis: b.legalBasis ?? null, note: b.note },
+      });
     },
   );
 

@@ -5,6 +5,7 @@ import {
   ClassificationSchema,
   CorrectionSchema,
   EscalationSchema,
+  OUTCOME_KINDS,
   PosterSchema,
   PostSchema,
   RebuttalSchema,
@@ -127,3 +128,18 @@ export const PublishBody = z.object({
   url: z.url().max(2000).optional(),
   publishedAt: z.iso.datetime({ offset: true }).optional(),
 });
+
+export const OutcomeBody = z
+  .object({
+    kind: z.enum(OUTCOME_KINDS),
+    amountVnd: z.number().int().positive().max(1_000_000_000).optional(),
+    legalBasis: z.string().trim().min(5).max(500).optional(),
+    note: z.string().trim().max(5000).default(''),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'administrative_fine') {
+      if (!b.amountVnd) ctx.addIssue({ code: 'custom', path: ['amountVnd'], message: 'phạt tiền cần số tiền' });
+      if (!b.legalBasis)
+        ctx.addIssue({ code: 'custom', path: ['legalBasis'], message: 'phạt tiền cần căn cứ pháp lý' });
+    }
+  });

@@ -93,6 +93,17 @@ export const CorrectionSchema = z.object({
 });
 export type Correction = z.infer<typeof CorrectionSchema>;
 
+export const OUTCOME_KINDS = ['warning', 'administrative_fine', 'criminal_referral', 'no_action'] as const;
+export const EscalationOutcomeSchema = z.object({
+  kind: z.enum(OUTCOME_KINDS),
+  /** Fine in VND (administrative fines only). */
+  amountVnd: z.number().int().positive().nullable(),
+  /** e.g. "Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP". */
+  legalBasis: z.string().nullable(),
+  note: z.string(),
+});
+export type EscalationOutcome = z.infer<typeof EscalationOutcomeSchema>;
+
 export const ESCALATION_STATUSES = ['pending_approval', 'sent', 'acknowledged', 'in_progress', 'closed'] as const;
 export const EscalationSchema = z.object({
   id: z.string(),
@@ -106,6 +117,8 @@ export const EscalationSchema = z.object({
   approvedAt: z.iso.datetime({ offset: true }).nullable(),
   acknowledgedBy: z.string().nullable(),
   acknowledgedAt: z.iso.datetime({ offset: true }).nullable(),
+  outcome: EscalationOutcomeSchema.nullable().default(null),
+  closedAt: z.iso.datetime({ offset: true }).nullable().default(null),
 });
 export type Escalation = z.infer<typeof EscalationSchema>;
 

@@ -36,6 +36,9 @@ export const CASE_ACTIONS = {
     roles: ['supervisor'],
   },
   acknowledge_escalation: { from: ['escalated'], roles: ['police_liaison'] },
+  progress_escalation: { from: ['escalated'], roles: ['police_liaison'] },
+  /** The police report the outcome back; the case is closed with it. */
+  close_escalation: { from: ['escalated'], roles: ['police_liaison'] },
   draft_rebuttal: { from: REBUTTABLE, roles: ['press_office', 'supervisor'] },
   approve_rebuttal: { from: REBUTTABLE, roles: ['supervisor'] },
   publish_rebuttal: { from: REBUTTABLE, roles: ['press_office', 'supervisor'] },

@@ -119,6 +119,10 @@ const SCHEMA = [
      published_at TEXT
    );
    CREATE INDEX rebuttals_case ON rebuttals (case_id);`,
+  // 5: escalation outcomes reported back by the police.
+  `ALTER TABLE escalations ADD COLUMN outcome TEXT;
+   ALTER TABLE escalations ADD COLUMN closed_at TEXT;
+   ALTER TABLE cases ADD COLUMN outcome TEXT;`,
 ];
 
 const PIPELINE_ACTOR = 'system:pipeline';
@@ -472,6 +476,31 @@ export class SqliteCaseStore implements CaseStore {
           data = { rebuttalId: command.rebuttalId, where: command.where, url: command.url };
           break;
         }
+        case 'progress_escalation': {
+          const changed = this.#db
+            .prepare(
+              `UPDATE escalations SET status = 'in_progress' WHERE id = ? AND case_id = ? AND status = 'acknowledged'`,
+            )
+            .run(command.escalationId, caseId).changes;
+          if (changed === 0)
+            throw new ConflictError(`escalation ${command.escalationId} is not acknowledged`, row.version);
+          data = { escalationId: command.escalationId };
+          break;
+        }
+        case 'close_escalation': {
+          const changed = this.#db
+            .prepare(
+              `UPDATE escalations SET status = 'closed', outcome = ?, closed_at = ?
+               WHERE id = ? AND case_id = ? AND status IN ('acknowledged', 'in_progress')`,
+            )
+            .run(JSON.stringify(command.outcome), at, command.escalationId, caseId).changes;
+          if (changed === 0)
+            throw new ConflictError(`escalation ${command.escalationId} is not open with the police`, row.version);
+          to = 'closed';
+          set.outcome = JSON.stringify(command.outcome);
+          data = { escalationId: command.escalationId, outcome: command.outcome };
+          break;
+        }
         case 'acknowledge_escalation': {
           const changed = this.#db
             .prepare(
@@ -764,6 +793,8 @@ interface EscalationRow {
   approved_at: string | null;
   acknowledged_by: string | null;
   acknowledged_at: string | null;
+  outcome: string | null;
+  closed_at: string | null;
 }
 
 function toCase(r: CaseRow): Case {
@@ -840,6 +871,8 @@ function toEscalation(r: EscalationRow): Escalation {
     approvedAt: r.approved_at,
     acknowledgedBy: r.acknowledged_by,
     acknowledgedAt: r.acknowledged_at,
+    outcome: r.outcome ? JSON.parse(r.outcome) : null,
+    closedAt: r.closed_at,
   };
 }
 
