@@ -38,6 +38,14 @@ function port(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+function seconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new EnginesError(`--timeout must be a positive number of seconds, got "${value}"`);
+  return n * 1000;
+}
+
 function mib(bytes: number | null): string {
   return bytes === null ? '-' : `${Math.round(bytes / 1024 / 1024)} MiB`;
 }
@@ -70,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     home: values.home,
     kafkaPort: port(values['kafka-port'], '--kafka-port'),
     esPort: port(values['es-port'], '--es-port'),
-    timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
+    timeoutMs: seconds(values.timeout),
     // Progress on stderr keeps stdout clean for eval.
     log: (line) => console.error(`[${elapsed().padStart(6)}] ${line}`),
   };

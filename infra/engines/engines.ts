@@ -732,29 +732,13 @@ export interface KafkaProbe {
   brokers: { nodeId: number; host: string; port: number }[];
   /** Supported [min, max] version per API key, from the broker's ApiVersions response. */
   apiVersions: Record<number, [number, number]>;
-}
-
-function kafkaRequest(apiKey: number, apiVersion: number, correlationId: number, body: Buffer): Buffer {
-  const clientId = Buffer.from('kc-engines');
-  const header = Buffer.alloc(10);
-  header.writeInt16BE(apiKey, 0);
-  header.writeInt16BE(apiVersion, 2);
-  header.writeInt32BE(correlationId, 4);
-  header.writeInt16BE(clientId.length, 8);
-  const payload = Buffer.concat([header, clientId, body]);
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(payload.length, 0);
-  return Buffer.concat([size, payload]);
+  /** Kafka error code of FindCoordinator for a probe group: 0 once consumer groups can work (15 while not yet). */
+  groupCoordinatorError: number;
 }
 
 class Reader {
   private offset = 0;
   constructor(private readonly buf: Buffer) {}
-  int8(): number {
-    const v = this.buf.readInt8(this.offset);
-    this.offset += 1;
-    return v;
-  }
   int16(): number {
     const v = this.buf.readInt16BE(this.offset);
     this.offset += 2;
@@ -774,74 +758,139 @@ class Reader {
   }
 }
 
-/**
- * Talks the Kafka wire protocol directly (ApiVersions v0, then a non-flexible Metadata version the broker supports):
- * it proves the broker accepts client requests and knows itself, without a JVM or an npm client.
- */
-export function probeKafka(port: number, host = HOST, timeoutMs = 5000): Promise<KafkaProbe> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host });
-    let buffered = Buffer.alloc(0);
-    let step: 'apiVersions' | 'metadata' = 'apiVersions';
-    let metadataVersion = 1;
-    const apiVersions: Record<number, [number, number]> = {};
-    const fail = (err: Error) => {
-      socket.destroy();
-      reject(err);
-    };
-    socket.setTimeout(timeoutMs, () =>
-      fail(new Error(`no Kafka response from ${host}:${port} within ${timeoutMs} ms`)),
-    );
-    socket.on('error', fail);
-    // A non-Kafka server may answer and hang up; without this the promise would never settle.
-    socket.on('close', () => reject(new Error(`connection to ${host}:${port} closed without a Kafka response`)));
-    socket.on('connect', () => socket.write(kafkaRequest(18, 0, 1, Buffer.alloc(0))));
-    socket.on('data', (chunk) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (buffered.length < 4) return;
-      const size = buffered.readInt32BE(0);
-      if (size < 0 || size > 16 * 1024 * 1024)
-        return fail(new Error(`${host}:${port} does not speak the Kafka protocol`));
-      if (buffered.length < 4 + size) return;
-      const frame = new Reader(buffered.subarray(4, 4 + size));
-      buffered = buffered.subarray(4 + size);
-      try {
-        if (step === 'apiVersions') {
-          frame.int32(); // correlation id
-          const error = frame.int16();
-          const n = frame.int32();
-          for (let i = 0; i < n; i++) apiVersions[frame.int16()] = [frame.int16(), frame.int16()];
-          if (error !== 0 && n === 0) return fail(new Error(`ApiVersions failed with Kafka error code ${error}`));
-          const range = apiVersions[3];
-          // v1..v8 are the non-flexible Metadata versions this parser understands.
-          if (!range || range[0] > 8 || range[1] < 1) return fail(new Error('broker offers no Metadata v1-v8'));
-          metadataVersion = Math.min(range[1], 8);
-          const body = Buffer.alloc(4 + (metadataVersion >= 4 ? 1 : 0) + (metadataVersion >= 8 ? 2 : 0));
-          body.writeInt32BE(0, 0); // empty topic list: brokers and cluster only
-          step = 'metadata';
-          socket.write(kafkaRequest(3, metadataVersion, 2, body));
-          return;
-        }
-        frame.int32(); // correlation id
-        if (metadataVersion >= 3) frame.int32(); // throttle time
-        const brokers: KafkaProbe['brokers'] = [];
-        const n = frame.int32();
-        for (let i = 0; i < n; i++) {
-          const nodeId = frame.int32();
-          const brokerHost = frame.string() ?? '';
-          const brokerPort = frame.int32();
-          frame.string(); // rack
-          brokers.push({ nodeId, host: brokerHost, port: brokerPort });
-        }
-        const clusterId = metadataVersion >= 2 ? frame.string() : null;
-        const controllerId = frame.int32();
-        socket.end();
-        resolve({ clusterId, controllerId, brokers, apiVersions });
-      } catch (err) {
-        fail(err as Error);
-      }
+function kafkaString(value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8');
+  const len = Buffer.alloc(2);
+  len.writeInt16BE(bytes.length, 0);
+  return Buffer.concat([len, bytes]);
+}
+
+/** Minimal Kafka client: one request at a time, request header v1, non-flexible versions only. */
+class KafkaWire {
+  private buffered = Buffer.alloc(0);
+  private pending: { resolve: (r: Reader) => void; reject: (e: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private correlationId = 0;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly where: string,
+  ) {
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(err));
+    // A non-Kafka server may answer and hang up; without this a request would never settle.
+    socket.on('close', () => this.fail(new Error(`connection to ${where} closed without a Kafka response`)));
+  }
+
+  static connect(port: number, host: string, timeoutMs: number): Promise<KafkaWire> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ port, host });
+      const wire = new KafkaWire(socket, `${host}:${port}`);
+      socket.setTimeout(timeoutMs, () => {
+        wire.fail(new Error(`no Kafka response from ${host}:${port} within ${timeoutMs} ms`));
+        socket.destroy();
+      });
+      socket.once('connect', () => resolve(wire));
+      socket.once('error', reject);
     });
-  });
+  }
+
+  request(apiKey: number, apiVersion: number, body: Buffer): Promise<Reader> {
+    if (this.failure) return Promise.reject(this.failure);
+    const correlationId = ++this.correlationId;
+    const header = Buffer.alloc(8);
+    header.writeInt16BE(apiKey, 0);
+    header.writeInt16BE(apiVersion, 2);
+    header.writeInt32BE(correlationId, 4);
+    const payload = Buffer.concat([header, kafkaString('kc-engines'), body]);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(payload.length, 0);
+    return new Promise((resolve, reject) => {
+      this.pending = {
+        resolve: (reader) => {
+          if (reader.int32() !== correlationId) reject(new Error(`unexpected correlation id from ${this.where}`));
+          else resolve(reader);
+        },
+        reject,
+      };
+      this.socket.write(Buffer.concat([size, payload]));
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered = Buffer.concat([this.buffered, chunk]);
+    if (this.buffered.length < 4) return;
+    const size = this.buffered.readInt32BE(0);
+    if (size < 0 || size > 16 * 1024 * 1024) {
+      this.fail(new Error(`${this.where} does not speak the Kafka protocol`));
+      return;
+    }
+    if (this.buffered.length < 4 + size) return;
+    const frame = this.buffered.subarray(4, 4 + size);
+    this.buffered = this.buffered.subarray(4 + size);
+    const pending = this.pending;
+    this.pending = null;
+    pending?.resolve(new Reader(frame));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(err);
+  }
+}
+
+/**
+ * Talks the Kafka wire protocol directly: ApiVersions, Metadata (a non-flexible version the broker supports) and
+ * FindCoordinator. Together they prove the broker serves clients, knows itself and can host consumer groups, without
+ * a JVM or an npm client. FindCoordinator also makes the broker create __consumer_offsets before the first real
+ * consumer asks, which otherwise gets (and logs) a "coordinator not available" error.
+ */
+export async function probeKafka(port: number, host = HOST, timeoutMs = 5000): Promise<KafkaProbe> {
+  const wire = await KafkaWire.connect(port, host, timeoutMs);
+  try {
+    const versions = await wire.request(18, 0, Buffer.alloc(0));
+    const error = versions.int16();
+    const apiVersions: Record<number, [number, number]> = {};
+    const count = versions.int32();
+    for (let i = 0; i < count; i++) apiVersions[versions.int16()] = [versions.int16(), versions.int16()];
+    if (error !== 0 && count === 0) throw new Error(`ApiVersions failed with Kafka error code ${error}`);
+
+    const range = apiVersions[3];
+    // Metadata v1..v8 are the non-flexible versions this parser understands.
+    if (!range || range[0] > 8 || range[1] < 1) throw new Error('broker offers no Metadata version between 1 and 8');
+    const v = Math.min(range[1], 8);
+    // Empty topic list (brokers and cluster only); v4+ adds allow_auto_topic_creation, v8 two "include" flags.
+    const metaBody = Buffer.alloc(4 + (v >= 4 ? 1 : 0) + (v >= 8 ? 2 : 0));
+    const meta = await wire.request(3, v, metaBody);
+    if (v >= 3) meta.int32(); // throttle time
+    const brokers: KafkaProbe['brokers'] = [];
+    const n = meta.int32();
+    for (let i = 0; i < n; i++) {
+      const nodeId = meta.int32();
+      const brokerHost = meta.string() ?? '';
+      const brokerPort = meta.int32();
+      meta.string(); // rack
+      brokers.push({ nodeId, host: brokerHost, port: brokerPort });
+    }
+    const clusterId = v >= 2 ? meta.string() : null;
+    const controllerId = meta.int32();
+
+    let groupCoordinatorError = -1;
+    const fc = apiVersions[10];
+    if (fc && fc[0] === 0) {
+      const coordinator = await wire.request(10, 0, kafkaString('kc-engines-health'));
+      groupCoordinatorError = coordinator.int16();
+    }
+    return { clusterId, controllerId, brokers, apiVersions, groupCoordinatorError };
+  } finally {
+    wire.close();
+  }
 }
 
 async function kafkaHealth(port: number): Promise<{ healthy: boolean; detail: string }> {
@@ -849,6 +898,10 @@ async function kafkaHealth(port: number): Promise<{ healthy: boolean; detail: st
     const probe = await probeKafka(port);
     const self = probe.brokers.find((b) => b.port === port);
     if (!self) return { healthy: false, detail: `metadata lists no broker on port ${port} yet` };
+    // -1: FindCoordinator v0 no longer offered by a future broker; the Metadata answer is then all we check.
+    if (probe.groupCoordinatorError > 0) {
+      return { healthy: false, detail: `group coordinator not ready (Kafka error ${probe.groupCoordinatorError})` };
+    }
     return {
       healthy: true,
       detail: `cluster ${probe.clusterId ?? '?'}, broker ${self.nodeId} at ${self.host}:${port}`,
@@ -1290,7 +1343,8 @@ function prepareEsBase(L: Layout, log: (line: string) => void): void {
   if (e.base !== L.home) shared.push(path.dirname(e.base));
   for (const dir of shared) {
     mkdirp(dir);
-    if (e.runAs) fs.chmodSync(dir, 0o755);
+    // Add group/other read+search; never take permissions away from a directory the developer chose.
+    if (e.runAs) fs.chmodSync(dir, (fs.statSync(dir).mode & 0o7777) | 0o055);
   }
 }
 

@@ -47,6 +47,25 @@ export const ConfigSchema = z.object({
     .regex(/^[A-ZĐ0-9&-]+$/, 'letters, digits and dashes, e.g. STTTT-TTra')
     .default('STTTT-TTra')
     .describe('Symbol after the number of outgoing documents ("Số: …/STTTT-TTra")'),
+  KC_NOTIFY_WEBHOOK_URL: z
+    .url()
+    .optional()
+    .describe('Webhook that receives every notification as signed JSON (x-kc-signature: sha256=HMAC)'),
+  KC_NOTIFY_WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of the webhook signature'),
+  KC_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'smtp://host:port or smtps://user:pass@host:465')
+    .optional()
+    .describe('SMTP server for e-mail notifications'),
+  KC_NOTIFY_EMAILS: z.string().optional().describe('Comma-separated addresses that receive e-mail notifications'),
+  KC_NOTIFY_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(600_000)
+    .default(2_000)
+    .describe('How often notifications are looked for, in ms (doubled after each failed delivery, up to a minute)'),
+  KC_NOTIFY_FROM: z.string().default('kiem-chung@localhost').describe('Sender address of e-mail notifications'),
   KC_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -24,6 +24,7 @@ import { type Consumer, type Post, type Role, StreamProcessor, TOPICS } from '@k
 import pino, { type Logger } from 'pino';
 import type { KcConfig } from './config.js';
 import { KcMetrics } from './metrics.js';
+import { Notifier } from './notifier.js';
 import { closeStores, openEmbeddedStores, type Stores, startDemoWebOnSamePort } from './stores.js';
 
 export const DEMO_USERS: readonly { username: string; role: Role; displayName: string }[] = [
@@ -60,6 +61,7 @@ export class KcRuntime {
   #rounds: CrawlRound[] = [];
   readonly #capturer: EvidenceCapturer;
   readonly metrics = new KcMetrics();
+  readonly #notifier: Notifier;
   #workers: Consumer[] = [];
   #crawling: Promise<CrawlRound> | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -78,6 +80,19 @@ export class KcRuntime {
     });
     this.#crawlState = SqliteCrawlState.create({ file: join(config.dataDir, 'crawl.sqlite') });
     this.#capturer = new EvidenceCapturer({ chromiumPath: config.KC_CHROMIUM_PATH, evidence: this.stores.evidence });
+    this.#notifier = new Notifier({
+      cases: this.stores.cases,
+      log: log.child({ component: 'notifications' }),
+      webhookUrl: config.KC_NOTIFY_WEBHOOK_URL,
+      webhookSecret: config.KC_NOTIFY_WEBHOOK_SECRET,
+      smtpUrl: config.KC_SMTP_URL,
+      emailTo: (config.KC_NOTIFY_EMAILS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      emailFrom: config.KC_NOTIFY_FROM,
+      pollMs: config.KC_NOTIFY_POLL_MS,
+    });
     const sourcesFile = config.KC_SOURCES_FILE ?? join(config.dataDir, 'sources.yaml');
     this.demo = !config.KC_SOURCES_FILE && !existsSync(sourcesFile);
     if (!this.demo) this.#sources = loadSources(sourcesFile);
@@ -150,6 +165,7 @@ export class KcRuntime {
       const address = await rt.app.listen({ port: config.PORT, host: config.KC_HOST });
       rt.url = address.replace('[::1]', 'localhost');
       rt.#schedule(0);
+      rt.#notifier.start();
       return rt;
     } catch (err) {
       await rt.stop().catch(() => {});
@@ -215,6 +231,7 @@ export class KcRuntime {
     if (this.#timer) clearTimeout(this.#timer);
     await this.#crawling?.catch(() => {});
     await this.app?.close();
+    await this.#notifier.stop();
     await this.processor.stop();
     for (const w of this.#workers) await w.stop();
     await this.#capturer.close();

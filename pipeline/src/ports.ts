@@ -228,6 +228,11 @@ export interface CaseStore {
   auditEvent(caseId: string | null, actor: string, action: string, data: Record<string, unknown>): Promise<void>;
   /** Sets the status of the case's open correction requests (after a re-crawl). */
   settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number>;
+  /** Audit entries after `seq` (all cases), oldest first: the outbox that notifications tail. */
+  auditSince(seq: number, limit: number): Promise<CaseEvent[]>;
+  /** A named consumer's position in the audit log (0 when new). */
+  cursor(name: string): Promise<number>;
+  setCursor(name: string, seq: number): Promise<void>;
   /** The case's audit entries, oldest first. */
   audit(caseId: string): Promise<CaseEvent[]>;
   /** Re-hashes the whole chain; returns the first broken sequence number, if any. */

@@ -180,7 +180,11 @@ describe('walking skeleton: crawl → case → police escalation', () => {
     expect(policeList.body.items[0].id).toBe(id);
     const policeView = await police.call('GET', `/api/cases/${id}`);
     expect(policeView.body.poster.handle).toBe('tuan.pleiku88');
-    expect(policeView.body.allowedActions).toEqual(['acknowledge_escalation', 'progress_escalation', 'close_escalation']);
+    expect(policeView.body.allowedActions).toEqual([
+      'acknowledge_escalation',
+      'progress_escalation',
+      'close_escalation',
+    ]);
     const ack = await police.call('POST', `/api/escalations/${escalation.id}/acknowledge`);
     expect(ack.status).toBe(200);
     expect(ack.body.escalations[0].status).toBe('acknowledged');

@@ -123,6 +123,8 @@ const SCHEMA = [
   `ALTER TABLE escalations ADD COLUMN outcome TEXT;
    ALTER TABLE escalations ADD COLUMN closed_at TEXT;
    ALTER TABLE cases ADD COLUMN outcome TEXT;`,
+  // 6: positions of audit-log consumers (notifications).
+  `CREATE TABLE audit_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);`,
 ];
 
 const PIPELINE_ACTOR = 'system:pipeline';
@@ -634,6 +636,28 @@ export class SqliteCaseStore implements CaseStore {
       }
       return changed;
     });
+  }
+
+  async auditSince(seq: number, limit: number): Promise<CaseEvent[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(seq, limit) as AuditRow[];
+    return rows.map(toEvent);
+  }
+
+  async cursor(name: string): Promise<number> {
+    return (
+      (this.#db.prepare('SELECT seq FROM audit_cursors WHERE name = ?').get(name) as { seq: number } | undefined)
+        ?.seq ?? 0
+    );
+  }
+
+  async setCursor(name: string, seq: number): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT INTO audit_cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq',
+      )
+      .run(name, seq);
   }
 
   async audit(caseId: string): Promise<CaseEvent[]> {
