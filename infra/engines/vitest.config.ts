@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -5,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 // cold cache, so they run on demand through this config instead of with every `npm test`.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // Without this, Vite would create infra/engines/node_modules/.vite for its cache.
+  cacheDir: join(tmpdir(), 'kc-engines-vitest'),
   test: {
     include: ['engines.test.ts'],
     // First run downloads ~170 MB from Maven Central before anything starts.

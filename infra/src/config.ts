@@ -26,6 +26,13 @@ export const ConfigSchema = z.object({
     .max(24 * 30)
     .default(24)
     .describe('Hours from detection within which a case needs a verdict; later it is listed as overdue'),
+  KC_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe('Days after which the identity of posters whose cases were all dismissed is erased'),
   KC_SESSION_TTL_HOURS: z.coerce.number().positive().max(720).default(12).describe('Hours a login session lasts'),
   KC_DEMO_PASSWORD: z
     .string()

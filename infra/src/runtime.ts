@@ -65,6 +65,8 @@ export class KcRuntime {
   #workers: Consumer[] = [];
   #crawling: Promise<CrawlRound> | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #maintenanceTimer: NodeJS.Timeout | null = null;
+  #maintenance: Promise<void> | null = null;
   #stopped = false;
 
   private constructor(config: KcConfig, log: Logger) {
@@ -166,6 +168,7 @@ export class KcRuntime {
       rt.url = address.replace('[::1]', 'localhost');
       rt.#schedule(0);
       rt.#notifier.start();
+      rt.#maintain();
       return rt;
     } catch (err) {
       await rt.stop().catch(() => {});
@@ -229,6 +232,8 @@ export class KcRuntime {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#maintenanceTimer) clearTimeout(this.#maintenanceTimer);
+    await this.#maintenance;
     await this.#crawling?.catch(() => {});
     await this.app?.close();
     await this.#notifier.stop();
@@ -252,6 +257,31 @@ export class KcRuntime {
       if (minutes > 0) this.#schedule(minutes * 60_000, true);
     }, delayMs);
     this.#timer.unref();
+  }
+
+  /**
+   * Every minute: correction requests past their due date get their posts re-crawled (the result
+   * settles them), and poster identity on long-dismissed cases is erased (retention).
+   */
+  #maintain(): void {
+    if (this.#stopped) return;
+    const run = async () => {
+      const due = await this.stores.cases.claimDueCorrections(new Date().toISOString());
+      for (const d of due) await this.#request(TOPICS.recrawlRequests, d.caseId, d.postIds);
+      const erased = await this.stores.cases.eraseDismissedIdentities(
+        this.config.KC_RETENTION_DAYS,
+        'system:retention',
+      );
+      if (due.length || erased.length)
+        this.log.info({ dueCorrections: due.length, erased: erased.length }, 'maintenance');
+    };
+    this.#maintenance = run()
+      .catch((err) => this.log.error({ err }, 'maintenance failed'))
+      .finally(() => {
+        if (this.#stopped) return;
+        this.#maintenanceTimer = setTimeout(() => this.#maintain(), 60_000);
+        this.#maintenanceTimer.unref();
+      });
   }
 
   /** Tips may point only at public addresses; in demo mode also at the demo web on loopback. */

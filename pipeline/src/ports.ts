@@ -230,6 +230,13 @@ export interface CaseStore {
   settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number>;
   /** Audit entries after `seq` (all cases), oldest first: the outbox that notifications tail. */
   auditSince(seq: number, limit: number): Promise<CaseEvent[]>;
+  /**
+   * Retention: erases the identity of posters whose every case was dismissed more than `days`
+   * ago. Returns the posters erased.
+   */
+  eraseDismissedIdentities(days: number, actor: string): Promise<string[]>;
+  /** Correction requests past their due date and not yet re-checked; marks them as being checked. */
+  claimDueCorrections(now: string): Promise<{ caseId: string; correctionId: string; postIds: string[] }[]>;
   /** A named consumer's position in the audit log (0 when new). */
   cursor(name: string): Promise<number>;
   setCursor(name: string, seq: number): Promise<void>;

@@ -125,6 +125,8 @@ const SCHEMA = [
    ALTER TABLE cases ADD COLUMN outcome TEXT;`,
   // 6: positions of audit-log consumers (notifications).
   `CREATE TABLE audit_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);`,
+  // 7: when a correction's due date was checked by a re-crawl.
+  `ALTER TABLE corrections ADD COLUMN due_checked_at TEXT;`,
 ];
 
 const PIPELINE_ACTOR = 'system:pipeline';
@@ -635,6 +637,51 @@ export class SqliteCaseStore implements CaseStore {
         );
       }
       return changed;
+    });
+  }
+
+  async eraseDismissedIdentities(days: number, actor: string): Promise<string[]> {
+    const before = new Date(Date.now() - days * 86_400_000).toISOString();
+    return this.#write(() => {
+      const posters = (
+        this.#db
+          .prepare(
+            `SELECT p.id FROM posters p
+             WHERE (p.real_name IS NOT NULL OR p.phone IS NOT NULL OR p.address IS NOT NULL OR p.id_number IS NOT NULL)
+               AND EXISTS (SELECT 1 FROM cases c WHERE c.poster_id = p.id)
+               AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.poster_id = p.id AND (c.status != 'dismissed' OR c.updated_at >= ?))`,
+          )
+          .all(before) as { id: string }[]
+      ).map((r) => r.id);
+      const at = new Date().toISOString();
+      for (const id of posters) {
+        this.#db
+          .prepare('UPDATE posters SET real_name = NULL, phone = NULL, address = NULL, id_number = NULL WHERE id = ?')
+          .run(id);
+        this.#appendAudit(null, actor, 'poster_identity_erased', null, null, { posterId: id, retentionDays: days }, at);
+      }
+      return posters;
+    });
+  }
+
+  async claimDueCorrections(now: string): Promise<{ caseId: string; correctionId: string; postIds: string[] }[]> {
+    return this.#write(() => {
+      const due = this.#db
+        .prepare(
+          `SELECT id, case_id FROM corrections WHERE status = 'requested' AND due_at <= ? AND due_checked_at IS NULL`,
+        )
+        .all(now) as { id: string; case_id: string }[];
+      const out = [];
+      for (const d of due) {
+        this.#db.prepare('UPDATE corrections SET due_checked_at = ? WHERE id = ?').run(now, d.id);
+        const postIds = (
+          this.#db.prepare('SELECT post_id FROM case_posts WHERE case_id = ? ORDER BY attached_at').all(d.case_id) as {
+            post_id: string;
+          }[]
+        ).map((r) => r.post_id);
+        out.push({ caseId: d.case_id, correctionId: d.id, postIds });
+      }
+      return out;
     });
   }
 

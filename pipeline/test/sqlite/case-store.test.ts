@@ -149,4 +149,44 @@ describe('SqliteCaseStore', () => {
     expect((await store.get(quiet.caseId))!.case.status).toBe('dismissed');
     await store.close();
   });
+
+  it('erases poster identity on long-dismissed cases only, and hands out due corrections once', async () => {
+    const { store } = open();
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    await store.apply(
+      caseId,
+      {
+        action: 'link_poster',
+        platform: 'facebook',
+        handle: 'x',
+        profileUrl: 'https://facebook.com/x',
+        displayName: null,
+        identity: { realName: 'Trần Văn B', phone: '0905000111' },
+      },
+      analyst,
+    );
+    const posterId = (await store.get(caseId))!.poster!.id;
+    expect(await store.eraseDismissedIdentities(0, 'system:retention')).toEqual([]); // the case is still open
+    await store.apply(caseId, { action: 'dismiss', note: 'Không phải tin về dịch' }, analyst);
+    expect(await store.eraseDismissedIdentities(30, 'system:retention')).toEqual([]); // dismissed too recently
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await store.eraseDismissedIdentities(0, 'system:retention')).toEqual([posterId]);
+    expect((await store.poster(posterId))!.poster.identity).toBeNull();
+
+    const other = await store.recordFlaggedPost(
+      flagged('p_c', 'Tiêm vắc xin Covid xong bị vô sinh, đừng cho con đi tiêm'),
+    );
+    await store.apply(other.caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(other.caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst);
+    const past = new Date(Date.now() - 1000).toISOString();
+    await store.apply(
+      other.caseId,
+      { action: 'request_correction', recipient: 'Trang X', channel: 'letter', message: 'm', dueAt: past },
+      analyst,
+    );
+    const due = await store.claimDueCorrections(new Date().toISOString());
+    expect(due).toEqual([{ caseId: other.caseId, correctionId: expect.stringMatching(/^cr_/), postIds: ['p_c'] }]);
+    expect(await store.claimDueCorrections(new Date().toISOString())).toEqual([]);
+    await store.close();
+  });
 });
