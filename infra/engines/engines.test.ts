@@ -1,6 +1,6 @@
 /**
  * Real engines, no mocks: starts (or reuses) the local Kafka broker and Elasticsearch node, then proves each one
- * does real work. Run with: npx vitest run --config infra/engines/vitest.config.ts
+ * does real work. Run with: npx vitest run infra/engines (part of npm test)
  * Set KC_ENGINES_STOP_AFTER_TEST=1 to stop the engines afterwards (CI); by default they keep running for reuse.
  */
 import { randomBytes } from 'node:crypto';
