@@ -16,7 +16,7 @@ import {
 } from '@kc/crawlers';
 import { ConflictError, ROLES, RoleSchema, TOPICS } from '@kc/pipeline';
 import { ConfigError, type KcConfig, loadConfig } from './config.js';
-import { closeStores, openEmbeddedStores, type Stores, startDemoWebOnSamePort } from './stores.js';
+import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';
 
 const HELP = `kc — công cụ quản trị Kiểm Chứng
 
@@ -59,7 +59,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const stores = openEmbeddedStores(config.dataDir);
+  const stores = await openStores(config.dataDir, storeOptions(config));
   try {
     const key = group === 'crawl' ? 'crawl' : `${group} ${command ?? ''}`.trim();
     switch (key) {

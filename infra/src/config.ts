@@ -7,6 +7,19 @@ import { z } from 'zod';
  */
 export const ConfigSchema = z.object({
   KC_DATA_DIR: z.string().min(1).default('./data').describe('Data directory: SQLite files and evidence blobs'),
+  KC_BUS: z
+    .enum(['sqlite', 'kafka'])
+    .default('sqlite')
+    .describe('The bus: the embedded SQLite log (one machine) or Apache Kafka (scale-out; set KAFKA_BROKERS)'),
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .describe('Kafka bootstrap servers, comma-separated (host:port), when KC_BUS=kafka'),
+  KC_KAFKA_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dots, dashes, underscores')
+    .default('kc.')
+    .describe('Prefix of Kafka topic and consumer-group names (several deployments can share a cluster)'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the case API and console'),
   KC_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on (put a TLS proxy in front)'),
   KC_SOURCES_FILE: z
@@ -96,5 +109,8 @@ export function loadConfig(
     throw new ConfigError(`Cấu hình không hợp lệ (invalid settings):\n${lines.join('\n')}`);
   }
   const merged = { ...result.data, ...overrides };
+  if (merged.KC_BUS === 'kafka' && !merged.KAFKA_BROKERS) {
+    throw new ConfigError('Cấu hình không hợp lệ (invalid settings):\n  KAFKA_BROKERS: required when KC_BUS=kafka');
+  }
   return { ...merged, dataDir: resolve(merged.KC_DATA_DIR) };
 }

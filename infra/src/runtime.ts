@@ -25,7 +25,7 @@ import pino, { type Logger } from 'pino';
 import type { KcConfig } from './config.js';
 import { KcMetrics } from './metrics.js';
 import { Notifier } from './notifier.js';
-import { closeStores, openEmbeddedStores, type Stores, startDemoWebOnSamePort } from './stores.js';
+import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';
 
 export const DEMO_USERS: readonly { username: string; role: Role; displayName: string }[] = [
   { username: 'phantich', role: 'analyst', displayName: 'Chuyên viên Thanh tra' },
@@ -69,10 +69,10 @@ export class KcRuntime {
   #maintenance: Promise<void> | null = null;
   #stopped = false;
 
-  private constructor(config: KcConfig, log: Logger) {
+  private constructor(config: KcConfig, log: Logger, stores: Stores) {
     this.config = config;
     this.log = log;
-    this.stores = openEmbeddedStores(config.dataDir, { verdictDeadlineHours: config.KC_VERDICT_DEADLINE_HOURS });
+    this.stores = stores;
     this.processor = new StreamProcessor({
       bus: this.stores.bus,
       index: this.stores.index,
@@ -102,7 +102,7 @@ export class KcRuntime {
 
   static async start(config: KcConfig, options: { log?: Logger } = {}): Promise<KcRuntime> {
     const log = options.log ?? pino({ level: config.KC_LOG_LEVEL });
-    const rt = new KcRuntime(config, log);
+    const rt = new KcRuntime(config, log, await openStores(config.dataDir, storeOptions(config)));
     try {
       if (rt.demo) {
         rt.#demoWeb = await startDemoWebOnSamePort(config.dataDir);

@@ -1,19 +1,68 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DemoWeb, startDemoWeb } from '@kc/crawlers';
-import { FsEvidenceStore, SqliteBus, SqliteCaseStore, SqlitePostIndex, SqliteUserStore } from '@kc/pipeline';
+import {
+  type Bus,
+  FsEvidenceStore,
+  KafkaBus,
+  SqliteBus,
+  SqliteCaseStore,
+  SqlitePostIndex,
+  SqliteUserStore,
+} from '@kc/pipeline';
+import type { KcConfig } from './config.js';
+
+export interface StoreOptions {
+  readonly verdictDeadlineHours?: number;
+  /** Put the bus on Kafka instead of the SQLite log. */
+  readonly kafka?: { brokers: string[]; prefix: string } | null;
+}
+
+/**
+ * The stores of one process: the embedded default has every port on SQLite files (and evidence
+ * files) in the data directory; with `kafka` the bus is Apache Kafka. Nothing else changes.
+ */
+export async function openStores(dataDir: string, options: StoreOptions = {}) {
+  const bus: Bus = options.kafka
+    ? await KafkaBus.create({ brokers: options.kafka.brokers, prefix: options.kafka.prefix })
+    : SqliteBus.create({ file: join(dataDir, 'bus.sqlite') });
+  return { ...openLocalStores(dataDir, options), bus };
+}
 
 /** The embedded default: every port on SQLite files (and evidence files) in the data directory. */
-export function openEmbeddedStores(dataDir: string, options: { verdictDeadlineHours?: number } = {}) {
+export function openEmbeddedStores(dataDir: string, options: StoreOptions = {}) {
+  return { ...openLocalStores(dataDir, options), bus: SqliteBus.create({ file: join(dataDir, 'bus.sqlite') }) as Bus };
+}
+
+function openLocalStores(dataDir: string, options: StoreOptions) {
   return {
-    bus: SqliteBus.create({ file: join(dataDir, 'bus.sqlite') }),
     index: SqlitePostIndex.create({ file: join(dataDir, 'posts.sqlite') }),
-    cases: SqliteCaseStore.create({ file: join(dataDir, 'cases.sqlite'), ...options }),
+    cases: SqliteCaseStore.create({
+      file: join(dataDir, 'cases.sqlite'),
+      ...(options.verdictDeadlineHours ? { verdictDeadlineHours: options.verdictDeadlineHours } : {}),
+    }),
     users: SqliteUserStore.create({ file: join(dataDir, 'cases.sqlite') }),
     evidence: FsEvidenceStore.create({ dir: join(dataDir, 'evidence') }),
   };
 }
 export type Stores = ReturnType<typeof openEmbeddedStores>;
+
+/** Store options from the configuration. */
+export function storeOptions(config: KcConfig): StoreOptions {
+  return {
+    verdictDeadlineHours: config.KC_VERDICT_DEADLINE_HOURS,
+    kafka:
+      config.KC_BUS === 'kafka'
+        ? {
+            brokers: (config.KAFKA_BROKERS ?? '')
+              .split(',')
+              .map((b) => b.trim())
+              .filter(Boolean),
+            prefix: config.KC_KAFKA_PREFIX,
+          }
+        : null,
+  };
+}
 
 export async function closeStores(stores: Stores): Promise<void> {
   await stores.bus.close();

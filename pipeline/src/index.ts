@@ -1,6 +1,7 @@
 export * from './domain/index.js';
 export { ConflictError, KcError, NotFoundError, PoisonMessageError, StorageError } from './errors.js';
 export { FsEvidenceStore } from './fs-evidence-store.js';
+export { KafkaBus, type KafkaBusOptions } from './kafka/bus.js';
 export * from './ports.js';
 export {
   type Logger,

@@ -1,0 +1,176 @@
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { StorageError } from '../errors.js';
+import type { Bus, BusRecord, ConsumeOptions, Consumer } from '../ports.js';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Partitions of topics this bus creates (keys spread over them; order holds per key). */
+  readonly partitions?: number;
+  /** Prefix of topic and group names: one Kafka can serve several deployments or test runs. */
+  readonly prefix?: string;
+}
+
+/**
+ * The Bus on Apache Kafka (kafkajs 2.2.4, which speaks protocol versions Kafka 4 still accepts).
+ * Idempotent producer, keys by post id, topics created with explicit partitions; consumer groups
+ * commit only after the handler resolved (at-least-once), and a failed batch is re-read from its
+ * first offset after a backoff. Stopping a consumer finishes the batch in flight.
+ */
+export class KafkaBus implements Bus {
+  readonly #kafka: Kafka;
+  readonly #prefix: string;
+  readonly #partitions: number;
+  readonly #producer;
+  readonly #admin;
+  readonly #topics = new Set<string>();
+  readonly #consumers = new Set<Consumer>();
+
+  static async create(options: KafkaBusOptions): Promise<KafkaBus> {
+    if (!options.brokers?.length) throw new TypeError('KafkaBus needs at least one broker (KAFKA_BROKERS)');
+    const partitions = options.partitions ?? 3;
+    if (!(partitions >= 1 && partitions <= 64)) throw new RangeError(`partitions must be 1–64, got ${partitions}`);
+    const bus = new KafkaBus(options, partitions);
+    try {
+      await bus.#admin.connect();
+      await bus.#producer.connect();
+    } catch (err) {
+      throw new StorageError(`cannot reach Kafka at ${options.brokers.join(', ')}`, err);
+    }
+    return bus;
+  }
+
+  private constructor(options: KafkaBusOptions, partitions: number) {
+    this.#kafka = new Kafka({
+      clientId: options.clientId ?? 'kiem-chung',
+      brokers: [...options.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+    this.#prefix = options.prefix ?? '';
+    this.#partitions = partitions;
+    this.#producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.#admin = this.#kafka.admin();
+  }
+
+  async publish(topic: string, messages: readonly { key: string; value: string | Uint8Array }[]): Promise<void> {
+    if (messages.length === 0) return;
+    const name = await this.#ensureTopic(topic);
+    try {
+      await this.#producer.send({
+        topic: name,
+        acks: -1,
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : Buffer.from(m.value),
+        })),
+      });
+    } catch (err) {
+      throw new StorageError(`could not publish to Kafka topic ${name}`, err);
+    }
+  }
+
+  async consume(options: ConsumeOptions): Promise<Consumer> {
+    if (!options.group || !options.topic) throw new TypeError('consume needs a group and a topic');
+    if (!(options.maxBatch > 0)) throw new RangeError('maxBatch must be positive');
+    const topic = await this.#ensureTopic(options.topic);
+    const consumer = this.#kafka.consumer({
+      groupId: `${this.#prefix}${options.group}`,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let failures = 0;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const messages = batch.messages;
+        for (let i = 0; i < messages.length; i += options.maxBatch) {
+          if (!isRunning() || isStale()) return;
+          const chunk = messages.slice(i, i + options.maxBatch);
+          const records = chunk.map((m) => toRecord(options.topic, m));
+          try {
+            await options.handler(records);
+            failures = 0;
+          } catch (err) {
+            // Not committed: read the chunk again from its first offset after a backoff.
+            options.onError?.(err);
+            failures++;
+            await sleep(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2));
+            consumer.seek({ topic, partition: batch.partition, offset: chunk[0]!.offset });
+            return;
+          }
+          const last = chunk[chunk.length - 1]!.offset;
+          resolveOffset(last);
+          await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        }
+      },
+    });
+    const handle: Consumer = {
+      stop: async () => {
+        this.#consumers.delete(handle);
+        await consumer.disconnect();
+      },
+    };
+    this.#consumers.add(handle);
+    return handle;
+  }
+
+  async lag(group: string, topic: string): Promise<number> {
+    const name = await this.#ensureTopic(topic);
+    const [ends, committed] = await Promise.all([
+      this.#admin.fetchTopicOffsets(name),
+      this.#admin.fetchOffsets({ groupId: `${this.#prefix}${group}`, topics: [name] }),
+    ]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    let lag = 0n;
+    for (const p of ends) {
+      const high = BigInt(p.high);
+      const low = BigInt(p.low);
+      const at = done.get(p.partition) ?? -1n;
+      lag += high - (at < 0n ? low : at);
+    }
+    return Number(lag);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#consumers].map((c) => c.stop()));
+    await this.#producer.disconnect();
+    await this.#admin.disconnect();
+  }
+
+  async #ensureTopic(topic: string): Promise<string> {
+    const name = `${this.#prefix}${topic}`;
+    if (this.#topics.has(name)) return name;
+    try {
+      await this.#admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: name, numPartitions: this.#partitions, replicationFactor: 1 }],
+      });
+    } catch (err) {
+      throw new StorageError(`could not create Kafka topic ${name}`, err);
+    }
+    this.#topics.add(name);
+    return name;
+  }
+}
+
+function toRecord(topic: string, m: KafkaMessage): BusRecord {
+  const value = m.value ?? Buffer.alloc(0);
+  return {
+    topic,
+    key: m.key?.toString('utf8') ?? '',
+    value: new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+    offset: m.offset,
+    timestamp: new Date(Number(m.timestamp)).toISOString(),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

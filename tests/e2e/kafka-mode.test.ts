@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
+
+/** The same process on a real Kafka bus (KC_BUS=kafka): same cases, and no duplicates after a crash. */
+describe('scale-out bus: the demo through Kafka', () => {
+  let app: AppProcess | null = null;
+  afterEach(async () => {
+    await app?.stop();
+    app = null;
+  });
+
+  it('opens the same three cases, and kill -9 plus restart loses and duplicates nothing', async () => {
+    const brokers = process.env.KAFKA_BROKERS;
+    if (!brokers) throw new Error('KAFKA_BROKERS is not set: the global setup should have started Kafka');
+    const env = { KC_BUS: 'kafka', KAFKA_BROKERS: brokers, KC_KAFKA_PREFIX: `e2e-${randomUUID().slice(0, 8)}.` };
+    const dataDir = tempDataDir();
+    app = await startApp({ dataDir, env });
+    let api = await new ApiClient(app.url).login('phantich');
+    await waitForCrawl(api);
+    const snapshot = async (a: ApiClient) => {
+      const list = await a.call('GET', '/api/cases?limit=200');
+      const status = await a.call('GET', '/api/system/status');
+      return {
+        posts: status.body.posts as number,
+        cases: list.body.items
+          .map((c: { claimKey: string; postCount: number }) => `${c.claimKey}:${c.postCount}`)
+          .sort(),
+      };
+    };
+    const before = await snapshot(api);
+    expect(before).toEqual({
+      posts: 12,
+      cases: ['known:kc-2020-0001:2', 'known:kc-2021-0003:2', 'known:kc-2021-0004:1'],
+    });
+    await app.kill();
+    app = await startApp({ dataDir, env });
+    api = await new ApiClient(app.url).login('phantich');
+    await waitForCrawl(api);
+    expect(await snapshot(api)).toEqual(before);
+  }, 240_000);
+});
