@@ -131,7 +131,7 @@ enum Kind {
 }
 const kindCache = new Map<number, Kind>();
 const LETTER_OR_DIGIT = /[\p{L}\p{N}\p{M}]/u;
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f\u20e3]/u;
+const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f|\u20e3/u;
 const SPACE = /\s/u;
 
 function kindOf(code: number, ch: string): Kind {

@@ -41,7 +41,7 @@ export class NewsCrawler {
     const started = Date.now();
     setCrawleeLogLevel(this.#ctx.verbose);
     const source = this.#source;
-    const { evidence, log } = this.#ctx;
+    const { log } = this.#ctx;
     const refused = await refuseUnsafeUrl(source.url, source.allowPrivateNetwork);
     if (refused) {
       log.warn({ sourceId: source.id, url: source.url, reason: refused }, `source ${source.id} refused: ${refused}`);

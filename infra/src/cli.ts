@@ -6,14 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  type CrawlProgress,
-  crawlSource,
-  demoSources,
-  loadSources,
-  SqliteCrawlState,
-  startDemoWeb,
-} from '@kc/crawlers';
+import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlState } from '@kc/crawlers';
 import { ConflictError, ROLES, RoleSchema, TOPICS } from '@kc/pipeline';
 import { ConfigError, type KcConfig, loadConfig } from './config.js';
 import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';

@@ -20,6 +20,19 @@ export const ConfigSchema = z.object({
     .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dots, dashes, underscores')
     .default('kc.')
     .describe('Prefix of Kafka topic and consumer-group names (several deployments can share a cluster)'),
+  KC_INDEX: z
+    .enum(['sqlite', 'elasticsearch'])
+    .default('sqlite')
+    .describe('The post index: SQLite FTS5 (one machine) or Elasticsearch 8 (scale-out; set ELASTICSEARCH_URL)'),
+  ELASTICSEARCH_URL: z
+    .url()
+    .optional()
+    .describe('Elasticsearch node, e.g. http://127.0.0.1:9200, when KC_INDEX=elasticsearch'),
+  KC_ES_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9._-]*$/, 'lower-case letters, digits, dots, dashes, underscores')
+    .default('kc-')
+    .describe('Prefix of Elasticsearch index names'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the case API and console'),
   KC_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on (put a TLS proxy in front)'),
   KC_SOURCES_FILE: z
@@ -109,6 +122,11 @@ export function loadConfig(
     throw new ConfigError(`Cấu hình không hợp lệ (invalid settings):\n${lines.join('\n')}`);
   }
   const merged = { ...result.data, ...overrides };
+  if (merged.KC_INDEX === 'elasticsearch' && !merged.ELASTICSEARCH_URL) {
+    throw new ConfigError(
+      'Cấu hình không hợp lệ (invalid settings):\n  ELASTICSEARCH_URL: required when KC_INDEX=elasticsearch',
+    );
+  }
   if (merged.KC_BUS === 'kafka' && !merged.KAFKA_BROKERS) {
     throw new ConfigError('Cấu hình không hợp lệ (invalid settings):\n  KAFKA_BROKERS: required when KC_BUS=kafka');
   }

@@ -15,7 +15,6 @@ import {
   type Source,
   SqliteCrawlState,
   scheduleMs,
-  startDemoWeb,
   startEvidenceWorker,
   startRecrawlWorker,
   startTipWorker,

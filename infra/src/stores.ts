@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { type DemoWeb, startDemoWeb } from '@kc/crawlers';
 import {
   type Bus,
+  EsPostIndex,
   FsEvidenceStore,
   KafkaBus,
+  type PostIndex,
   SqliteBus,
   SqliteCaseStore,
   SqlitePostIndex,
@@ -16,6 +18,8 @@ export interface StoreOptions {
   readonly verdictDeadlineHours?: number;
   /** Put the bus on Kafka instead of the SQLite log. */
   readonly kafka?: { brokers: string[]; prefix: string } | null;
+  /** Put the post index on Elasticsearch instead of SQLite FTS5. */
+  readonly elasticsearch?: { node: string; prefix: string } | null;
 }
 
 /**
@@ -26,12 +30,22 @@ export async function openStores(dataDir: string, options: StoreOptions = {}) {
   const bus: Bus = options.kafka
     ? await KafkaBus.create({ brokers: options.kafka.brokers, prefix: options.kafka.prefix })
     : SqliteBus.create({ file: join(dataDir, 'bus.sqlite') });
-  return { ...openLocalStores(dataDir, options), bus };
+  const local = openLocalStores(dataDir, options);
+  const index: PostIndex = options.elasticsearch
+    ? await EsPostIndex.create({ node: options.elasticsearch.node, prefix: options.elasticsearch.prefix })
+    : local.index;
+  if (options.elasticsearch) await local.index.close();
+  return { ...local, index, bus };
 }
 
 /** The embedded default: every port on SQLite files (and evidence files) in the data directory. */
 export function openEmbeddedStores(dataDir: string, options: StoreOptions = {}) {
-  return { ...openLocalStores(dataDir, options), bus: SqliteBus.create({ file: join(dataDir, 'bus.sqlite') }) as Bus };
+  const local = openLocalStores(dataDir, options);
+  return {
+    ...local,
+    index: local.index as PostIndex,
+    bus: SqliteBus.create({ file: join(dataDir, 'bus.sqlite') }) as Bus,
+  };
 }
 
 function openLocalStores(dataDir: string, options: StoreOptions) {
@@ -60,6 +74,10 @@ export function storeOptions(config: KcConfig): StoreOptions {
               .filter(Boolean),
             prefix: config.KC_KAFKA_PREFIX,
           }
+        : null,
+    elasticsearch:
+      config.KC_INDEX === 'elasticsearch' && config.ELASTICSEARCH_URL
+        ? { node: config.ELASTICSEARCH_URL, prefix: config.KC_ES_PREFIX }
         : null,
   };
 }

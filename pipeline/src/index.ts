@@ -1,4 +1,5 @@
 export * from './domain/index.js';
+export { EsPostIndex, type EsPostIndexOptions } from './elasticsearch/post-index.js';
 export { ConflictError, KcError, NotFoundError, PoisonMessageError, StorageError } from './errors.js';
 export { FsEvidenceStore } from './fs-evidence-store.js';
 export { KafkaBus, type KafkaBusOptions } from './kafka/bus.js';

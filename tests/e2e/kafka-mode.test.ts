@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
 
-/** The same process on a real Kafka bus (KC_BUS=kafka): same cases, and no duplicates after a crash. */
-describe('scale-out bus: the demo through Kafka', () => {
+/**
+ * The same process with the bus on a real Kafka broker and the post index on a real
+ * Elasticsearch node: the same cases, and no loss or duplicate after kill -9 and a restart.
+ */
+describe('scale-out: the demo through Kafka and Elasticsearch', () => {
   let app: AppProcess | null = null;
   afterEach(async () => {
     await app?.stop();
@@ -13,7 +16,17 @@ describe('scale-out bus: the demo through Kafka', () => {
   it('opens the same three cases, and kill -9 plus restart loses and duplicates nothing', async () => {
     const brokers = process.env.KAFKA_BROKERS;
     if (!brokers) throw new Error('KAFKA_BROKERS is not set: the global setup should have started Kafka');
-    const env = { KC_BUS: 'kafka', KAFKA_BROKERS: brokers, KC_KAFKA_PREFIX: `e2e-${randomUUID().slice(0, 8)}.` };
+    const node = process.env.ELASTICSEARCH_URL;
+    if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
+    const run = randomUUID().slice(0, 8);
+    const env = {
+      KC_BUS: 'kafka',
+      KAFKA_BROKERS: brokers,
+      KC_KAFKA_PREFIX: `e2e-${run}.`,
+      KC_INDEX: 'elasticsearch',
+      ELASTICSEARCH_URL: node,
+      KC_ES_PREFIX: `e2e-${run}-`,
+    };
     const dataDir = tempDataDir();
     app = await startApp({ dataDir, env });
     let api = await new ApiClient(app.url).login('phantich');
@@ -38,5 +51,12 @@ describe('scale-out bus: the demo through Kafka', () => {
     api = await new ApiClient(app.url).login('phantich');
     await waitForCrawl(api);
     expect(await snapshot(api)).toEqual(before);
+    const found = await api.call('GET', '/api/cases?q=xong hoi');
+    expect(found.body.total).toBe(1);
+    const view = await api.call('GET', `/api/cases/${found.body.items[0].id}`);
+    expect(view.body.posts.map((p: { post: { platform: string } }) => p.post.platform).sort()).toEqual([
+      'facebook',
+      'web',
+    ]);
   }, 240_000);
 });

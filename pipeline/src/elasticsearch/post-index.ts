@@ -1,0 +1,214 @@
+import { Client, errors } from '@elastic/elasticsearch';
+import { foldText, syllables } from '@kc/classifier';
+import { ClassificationSchema, type EvidenceRef, type Post, PostSchema } from '../domain/index.js';
+import { StorageError } from '../errors.js';
+import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
+
+export interface EsPostIndexOptions {
+  readonly node: string;
+  /** Prefix of index names (several deployments or test runs share a cluster). */
+  readonly prefix?: string;
+}
+
+interface PostDoc {
+  id: string;
+  post: Post;
+  classification: unknown;
+  indexed_at: string;
+  fetched_at: string;
+  flagged: boolean;
+  platform: string;
+  region: string | null;
+  /** Folded syllables (đ→d, no tones), computed in Node: works on a minimal node without analysis plugins. */
+  folded: string;
+  /** Folded syllable bigrams as single tokens ("phong_toa"), for multi-syllable words. */
+  bigrams: string[];
+}
+
+/**
+ * PostIndex on Elasticsearch 8. Vietnamese search does not depend on analysis plugins (the
+ * minimal node has none): the folded text and syllable bigrams are computed in Node with the
+ * classifier's normalization, so a query typed without diacritics finds posts written with them.
+ */
+export class EsPostIndex implements PostIndex {
+  readonly #es: Client;
+  readonly #index: string;
+
+  static async create(options: EsPostIndexOptions): Promise<EsPostIndex> {
+    if (!options.node) throw new TypeError('EsPostIndex needs an Elasticsearch URL (ELASTICSEARCH_URL)');
+    const index = new EsPostIndex(options);
+    await index.#ensureIndex();
+    return index;
+  }
+
+  private constructor(options: EsPostIndexOptions) {
+    this.#es = new Client({ node: options.node, maxRetries: 5, requestTimeout: 30_000 });
+    this.#index = `${options.prefix ?? ''}posts-v1`;
+  }
+
+  async #ensureIndex(): Promise<void> {
+    try {
+      const exists = await this.#es.indices.exists({ index: this.#index });
+      if (exists) return;
+      await this.#es.indices.create({
+        index: this.#index,
+        settings: { number_of_shards: 1, number_of_replicas: 0 },
+        mappings: {
+          dynamic: 'strict',
+          properties: {
+            id: { type: 'keyword' },
+            post: { type: 'object', enabled: false },
+            classification: { type: 'object', enabled: false },
+            indexed_at: { type: 'date' },
+            fetched_at: { type: 'date' },
+            flagged: { type: 'boolean' },
+            platform: { type: 'keyword' },
+            region: { type: 'keyword' },
+            folded: { type: 'text', analyzer: 'whitespace' },
+            bigrams: { type: 'keyword' },
+          },
+        },
+      });
+    } catch (err) {
+      if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') return;
+      throw new StorageError(`could not create index ${this.#index}`, err);
+    }
+  }
+
+  async upsert(posts: readonly IndexedPost[]): Promise<void> {
+    if (posts.length === 0) return;
+    const operations = posts.flatMap(({ post, classification, indexedAt }) => [
+      { index: { _index: this.#index, _id: post.id } },
+      toDoc(post, classification, indexedAt),
+    ]);
+    let res: Awaited<ReturnType<Client['bulk']>>;
+    try {
+      res = await this.#es.bulk({ operations, refresh: 'wait_for' });
+    } catch (err) {
+      throw new StorageError('could not index posts in Elasticsearch', err);
+    }
+    if (res.errors) {
+      const failed = res.items.filter((i) => i.index?.error).map((i) => `${i.index?._id}: ${i.index?.error?.reason}`);
+      // Indexing by id is idempotent: the whole batch can be retried.
+      throw new StorageError(
+        `Elasticsearch refused ${failed.length} of ${posts.length} posts: ${failed.slice(0, 3).join('; ')}`,
+      );
+    }
+  }
+
+  async get(ids: readonly string[]): Promise<IndexedPost[]> {
+    if (ids.length === 0) return [];
+    const res = await this.#es.mget<PostDoc>({ index: this.#index, ids: [...ids] }).catch((err) => {
+      throw new StorageError('could not read posts from Elasticsearch', err);
+    });
+    return res.docs.flatMap((d) => ('found' in d && d.found && d._source ? [fromDoc(d._source)] : []));
+  }
+
+  async addEvidence(postId: string, refs: readonly EvidenceRef[]): Promise<IndexedPost | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const got = await this.#es.get<PostDoc>({ index: this.#index, id: postId }).catch((err) => {
+        if (err instanceof errors.ResponseError && err.statusCode === 404) return null;
+        throw new StorageError(`could not read post ${postId}`, err);
+      });
+      if (!got?._source) return null;
+      const doc = got._source;
+      const known = new Set(doc.post.evidence.map((e) => e.sha256));
+      doc.post = {
+        ...doc.post,
+        evidence: [...doc.post.evidence, ...refs.filter((r) => !known.has(r.sha256))].slice(-20),
+      };
+      try {
+        // Optimistic concurrency: a concurrent writer makes this fail, and it is read again.
+        await this.#es.index({
+          index: this.#index,
+          id: postId,
+          document: doc,
+          if_seq_no: got._seq_no,
+          if_primary_term: got._primary_term,
+          refresh: 'wait_for',
+        });
+        return fromDoc(doc);
+      } catch (err) {
+        if (err instanceof errors.ResponseError && err.statusCode === 409) continue;
+        throw new StorageError(`could not add evidence to post ${postId}`, err);
+      }
+    }
+    throw new StorageError(`post ${postId} kept changing while evidence was added`);
+  }
+
+  async search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }> {
+    const filter: object[] = [];
+    if (query.flagged !== undefined) filter.push({ term: { flagged: query.flagged } });
+    const must: object[] = [];
+    if (query.q !== undefined && query.q.trim() !== '') {
+      const folded = syllables(foldText(query.q)).slice(0, 32);
+      if (folded.length === 0) return { items: [], total: 0 };
+      // The text goes in as a value, never as query syntax: no query-string injection.
+      must.push({ match: { folded: { query: folded.join(' '), operator: 'and' } } });
+    }
+    const res = await this.#es
+      .search<PostDoc>({
+        index: this.#index,
+        from: query.offset,
+        size: query.limit,
+        track_total_hits: true,
+        query: { bool: { must, filter } },
+        sort: must.length ? ['_score', { fetched_at: 'desc' }] : [{ fetched_at: 'desc' }],
+      })
+      .catch((err) => {
+        throw new StorageError('could not search posts', err);
+      });
+    const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+    return { items: res.hits.hits.flatMap((h) => (h._source ? [fromDoc(h._source)] : [])), total };
+  }
+
+  async count(): Promise<number> {
+    return (await this.#es.count({ index: this.#index })).count;
+  }
+
+  async stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }> {
+    const filter: object[] = [{ range: { fetched_at: { gte: from, lt: to } } }];
+    if (region) filter.push({ prefix: { region } });
+    const [all, flagged] = await Promise.all([
+      this.#es.count({ index: this.#index, query: { bool: { filter } } }),
+      this.#es.count({ index: this.#index, query: { bool: { filter: [...filter, { term: { flagged: true } }] } } }),
+    ]);
+    return { monitored: all.count, flagged: flagged.count };
+  }
+
+  async close(): Promise<void> {
+    await this.#es.close();
+  }
+
+  /** Deletes the index (tests). */
+  async drop(): Promise<void> {
+    await this.#es.indices.delete({ index: this.#index }, { ignore: [404] });
+  }
+}
+
+function toDoc(post: Post, classification: IndexedPost['classification'], indexedAt: string): PostDoc {
+  const folded = foldText([post.title, post.text, post.author?.name, post.author?.handle].filter(Boolean).join('\n'));
+  const syl = syllables(folded);
+  const bigrams = new Set<string>();
+  for (let i = 0; i + 1 < syl.length && bigrams.size < 2000; i++) bigrams.add(`${syl[i]}_${syl[i + 1]}`);
+  return {
+    id: post.id,
+    post,
+    classification,
+    indexed_at: indexedAt,
+    fetched_at: post.fetchedAt,
+    flagged: classification.flagged,
+    platform: post.platform,
+    region: post.region,
+    folded,
+    bigrams: [...bigrams],
+  };
+}
+
+function fromDoc(d: PostDoc): IndexedPost {
+  return {
+    post: PostSchema.parse(d.post),
+    classification: ClassificationSchema.parse(d.classification),
+    indexedAt: d.indexed_at,
+  };
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { classify } from '@kc/classifier';
+import { describe, expect, it } from 'vitest';
+import { EsPostIndex, type PostIndex, SqlitePostIndex } from '../../src/index.js';
+import { makePost, tempDir } from '../helpers.js';
+
+/** One contract, every PostIndex: SQLite FTS5 and a real Elasticsearch node (random index names). */
+const adapters: [string, () => Promise<PostIndex>][] = [
+  ['sqlite', async () => SqlitePostIndex.create({ file: join(tempDir(), 'posts.sqlite') })],
+  [
+    'elasticsearch',
+    async () => {
+      const node = process.env.ELASTICSEARCH_URL;
+      if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
+      return EsPostIndex.create({ node, prefix: `test-${randomUUID().slice(0, 8)}-` });
+    },
+  ],
+];
+
+const entry = (text: string, over: Parameters<typeof makePost>[0] = {}) => {
+  const post = makePost({ text, ...over });
+  return { post, classification: classify(text), indexedAt: new Date().toISOString() };
+};
+
+describe.each(adapters)('PostIndex contract: %s', (_name, open) => {
+  it('finds posts with or without diacritics, with đ folded, and filters flagged ones', async () => {
+    const index = await open();
+    await index.upsert([
+      entry('Đồn rằng phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường'),
+      entry('Giá cà phê tăng'),
+    ]);
+    for (const q of ['phong tỏa', 'phong toa', 'PHONG TOẢ', 'don rang', 'đồn']) {
+      const r = await index.search({ q, limit: 10, offset: 0 });
+      expect(r.total, q).toBe(1);
+      expect(r.items[0]!.post.text).toContain('phong tỏa');
+    }
+    expect((await index.search({ flagged: true, limit: 10, offset: 0 })).total).toBe(1);
+    expect((await index.search({ limit: 10, offset: 0 })).total).toBe(2);
+    await index.close();
+  }, 60_000);
+
+  it('upserts by id: the same post twice is one post, the later version wins', async () => {
+    const index = await open();
+    const e = entry('Tin đồn vắc xin gây vô sinh');
+    await index.upsert([e]);
+    await index.upsert([{ ...e, post: { ...e.post, text: 'Tin đồn vắc xin gây vô sinh (sửa)' } }]);
+    expect(await index.count()).toBe(1);
+    expect((await index.get([e.post.id]))[0]!.post.text).toContain('(sửa)');
+    expect((await index.search({ q: 'sua', limit: 10, offset: 0 })).total).toBe(1);
+    expect(await index.get(['p_00000000000000000000000000000000'])).toEqual([]);
+    await index.close();
+  }, 60_000);
+
+  it('treats query syntax in a search as plain words', async () => {
+    const index = await open();
+    await index.upsert([entry('phong tỏa')]);
+    for (const q of [
+      '"',
+      'phong OR',
+      'folded:phong',
+      'NEAR(phong toa)',
+      '*',
+      ')(',
+      "'; DROP TABLE posts; --",
+      'phong AND NOT toa',
+      '{"match_all":{}}',
+    ]) {
+      await expect(index.search({ q, limit: 10, offset: 0 })).resolves.toBeDefined();
+    }
+    expect((await index.search({ q: '*', limit: 10, offset: 0 })).total).toBe(0);
+    expect(await index.count()).toBe(1);
+    await index.close();
+  }, 60_000);
+
+  it('adds evidence once per file, and counts posts in a time range and region', async () => {
+    const index = await open();
+    const e = entry('Xông hơi sả chanh diệt virus corona', { region: 'Gia Lai / TP. Pleiku' });
+    await index.upsert([e, entry('Giá cà phê', { region: 'Kiên Giang' })]);
+    const ref = {
+      sha256: 'a'.repeat(64),
+      kind: 'screenshot' as const,
+      url: e.post.url,
+      capturedAt: new Date().toISOString(),
+      bytes: 10,
+    };
+    await index.addEvidence(e.post.id, [ref]);
+    const after = await index.addEvidence(e.post.id, [ref]);
+    expect(after!.post.evidence.filter((x) => x.sha256 === ref.sha256)).toHaveLength(1);
+    expect(await index.addEvidence('p_00000000000000000000000000000000', [ref])).toBeNull();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await index.stats(from, to)).toEqual({ monitored: 2, flagged: 1 });
+    expect(await index.stats(from, to, 'Gia Lai')).toEqual({ monitored: 1, flagged: 1 });
+    await index.close();
+  }, 60_000);
+});
