@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlState } from '@kc/crawlers';
 import { ConflictError, ROLES, RoleSchema, TOPICS } from '@kc/pipeline';
-import { ConfigError, type KcConfig, loadConfig } from './config.js';
+import { ConfigError, configurationReference, type KcConfig, loadConfig } from './config.js';
 import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';
 
 const HELP = `kc — công cụ quản trị Kiểm Chứng
@@ -24,6 +24,7 @@ Lệnh:
                          hiện tiến độ từng nguồn. Không có sources.yaml: thu thập trang web mẫu.
   audit verify           Kiểm tra chuỗi băm của nhật ký kiểm toán; mã thoát 1 nếu bị sửa/xóa.
   evidence verify        Băm lại mọi tệp chứng cứ; mã thoát 1 nếu có tệp bị thay đổi.
+  config-doc             In bảng tham chiếu cấu hình (docs/CONFIGURATION.md).
   help                   Hướng dẫn này.
 
 Dữ liệu: thư mục KC_DATA_DIR (mặc định ./data).
@@ -46,6 +47,10 @@ async function run(argv: string[]): Promise<number> {
   if (!group || group === 'help' || group === '--help' || group === '-h') {
     process.stdout.write(HELP);
     return group ? 0 : 2;
+  }
+  if (group === 'config-doc') {
+    process.stdout.write(configurationReference());
+    return 0;
   }
   if (rest.includes('--help') || command === '--help') {
     process.stdout.write(HELP);

@@ -43,8 +43,8 @@ export const ConfigSchema = z.object({
   KC_CRAWL_INTERVAL_MINUTES: z.coerce
     .number()
     .min(0)
-    .default(60)
-    .describe('Minutes between crawl rounds; 0 crawls once at start'),
+    .default(5)
+    .describe('Minutes between checks for sources that are due by their own schedule; 0 crawls once at start'),
   KC_CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium').describe('Chromium executable for social pages'),
   KC_VERDICT_DEADLINE_HOURS: z.coerce
     .number()
@@ -107,6 +107,27 @@ export const ConfigSchema = z.object({
 export type KcConfig = z.infer<typeof ConfigSchema> & { dataDir: string };
 
 export class ConfigError extends Error {}
+
+/** The configuration reference (docs/CONFIGURATION.md), generated from the schema. */
+export function configurationReference(): string {
+  const rows = Object.entries(ConfigSchema.shape).map(([name, schema]) => {
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    const def = parsed.success && parsed.data !== undefined ? `\`${String(parsed.data)}\`` : '—';
+    return `| \`${name}\` | ${def} | ${(schema as z.ZodType).description ?? ''} |`;
+  });
+  return [
+    '# Configuration',
+    '',
+    'Every setting is an environment variable, read once at start by `infra/src/config.ts`; an invalid',
+    'value stops the start with a message naming every bad setting. This file is generated from that',
+    'schema (`npm run -s kc -- config-doc > docs/CONFIGURATION.md`); a test fails when they differ.',
+    '',
+    '| variable | default | meaning |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
 
 /** Parses settings from an environment (process.env by default), with overrides for tests. */
 export function loadConfig(
