@@ -176,24 +176,39 @@ export class Classifier {
       if (set) set.add(phrase);
       else hits.set(key, new Set([phrase]));
     };
+    // Frame phrases that contain a counter phrase where both start win over it: "đừng tin số
+    // liệu" is a conspiracy claim, not the debunk "đừng tin".
+    const frameSpans: { at: number; end: number }[] = [];
+    const counters: { rule: number; phrase: string; at: number; end: number }[] = [];
     this.#matcher.scan(folded, (tag, hit) => {
       switch (tag.type) {
         case 'covid':
           record(COVID_KEY, hit.phrase);
           break;
-        case 'frame':
+        case 'frame': {
+          frameSpans.push({ at: hit.at, end: hit.at + syllableCount(hit.phrase) });
           // "không diệt được virus" denies the claim: it is evidence of a debunk, not of a claim.
-          if (deniedClaim(folded, hit.at, hit.phrase)) record(COUNTER_KEY + NEGATED_CLAIM, hit.phrase);
-          else record(FRAME_KEY + tag.frame * 16 + tag.group, hit.phrase);
+          const claimGroup = CLAIM_FRAMES[tag.frame]!.claimGroup ?? CLAIM_FRAMES[tag.frame]!.groups.length - 1;
+          if (tag.group === claimGroup && deniedClaim(folded, hit.at, hit.phrase)) {
+            record(COUNTER_KEY + NEGATED_CLAIM, hit.phrase);
+          } else record(FRAME_KEY + tag.frame * 16 + tag.group, hit.phrase);
           break;
+        }
         case 'amplifier':
           record(AMP_KEY + tag.rule, hit.phrase);
           break;
         case 'counter':
-          if (!negated(folded, hit.at)) record(COUNTER_KEY + tag.rule, hit.phrase);
+          if (!negated(folded, hit.at)) {
+            counters.push({ rule: tag.rule, phrase: hit.phrase, at: hit.at, end: hit.at + syllableCount(hit.phrase) });
+          }
           break;
       }
     });
+    for (const c of counters) {
+      if (!frameSpans.some((f) => f.at <= c.at && f.end >= c.end && f.end - f.at > c.end - c.at)) {
+        record(COUNTER_KEY + c.rule, c.phrase);
+      }
+    }
     const none: ReadonlySet<string> = new Set();
     const covidHits = hits.get(COVID_KEY) ?? none;
     const got = (key: number) => hits.get(key) ?? none;
@@ -216,7 +231,14 @@ export class Classifier {
     let topFrame = Number.NEGATIVE_INFINITY;
     CLAIM_FRAMES.forEach((frame, i) => {
       const groups = frame.groups.map((_, g) => got(FRAME_KEY + i * 16 + g));
-      if (!groups.every((g) => g.size > 0)) return;
+      if (!groups.every((g) => g.size > 0)) {
+        // Part of a frame is weaker evidence the model weighs on its own: the claim group
+        // ("gây vô sinh") without its subject, or the subject without the claim.
+        groups.forEach((g, k) => {
+          if (g.size > 0) named.push(`${frame.id}/${k}`);
+        });
+        return;
+      }
       named.push(frame.id);
       const w = weight(frame.id);
       if (w > topFrame) {
@@ -366,6 +388,12 @@ function deniedClaim(folded: readonly string[], at: number, phrase: string): boo
   if (CLAIM_NEGATORS.has(phrase.split(' ')[0]!)) return false;
   for (let k = Math.max(0, at - 3); k < at; k++) if (CLAIM_NEGATORS.has(folded[k]!)) return true;
   return false;
+}
+
+function syllableCount(phrase: string): number {
+  let n = 1;
+  for (let i = 0; i < phrase.length; i++) if (phrase.charCodeAt(i) === 32) n++;
+  return n;
 }
 
 function negated(folded: readonly string[], at: number): boolean {
