@@ -803,18 +803,7 @@ export const CLAIM_FRAMES: readonly ClaimFrame[] = [
     label: 'Văn bản được chuyền tay trên mạng, chưa rõ thật giả',
     weight: 1.4,
     groups: [
-      [
-        'van ban',
-        'cong van',
-        'cv',
-        'vb',
-        'thong bao',
-        'quyet dinh',
-        'cong dien',
-        'thong tu',
-        'chi thi',
-        'ke hoach',
-      ],
+      ['van ban', 'cong van', 'cv', 'vb', 'thong bao', 'quyet dinh', 'cong dien', 'thong tu', 'chi thi', 'ke hoach'],
       [
         'dang chia se',
         'dang chuyen',
