@@ -6,8 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Classifier } from '@kc/classifier';
 import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlState } from '@kc/crawlers';
-import { ConflictError, ROLES, RoleSchema, TOPICS } from '@kc/pipeline';
+import { ConflictError, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
+import pino from 'pino';
 import { ConfigError, configurationReference, type KcConfig, loadConfig } from './config.js';
 import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';
 
@@ -22,6 +24,9 @@ Lệnh:
   users list             Liệt kê tài khoản.
   crawl [--source ID]    Thu thập một lượt các nguồn (hoặc một nguồn) và đưa bài vào hàng đợi xử lý;
                          hiện tiến độ từng nguồn. Không có sources.yaml: thu thập trang web mẫu.
+  worker                 Chỉ chạy bộ xử lý luồng (posts.raw → phân loại → chỉ mục → hồ sơ), không có
+                         API hay trình thu thập; chạy nhiều tiến trình với KC_BUS=kafka để chia tải
+                         (cùng một consumer group). Dừng bằng SIGTERM/Ctrl+C: xong lô đang xử lý rồi thoát.
   audit verify           Kiểm tra chuỗi băm của nhật ký kiểm toán; mã thoát 1 nếu bị sửa/xóa.
   evidence verify        Băm lại mọi tệp chứng cứ; mã thoát 1 nếu có tệp bị thay đổi.
   config-doc             In bảng tham chiếu cấu hình (docs/CONFIGURATION.md).
@@ -59,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const stores = await openStores(config.dataDir, storeOptions(config));
   try {
-    const key = group === 'crawl' ? 'crawl' : `${group} ${command ?? ''}`.trim();
+    const key = group === 'crawl' || group === 'worker' ? group : `${group} ${command ?? ''}`.trim();
     switch (key) {
       case 'users add': {
         const { values } = parseArgs({
@@ -100,6 +105,8 @@ async function run(argv: string[]): Promise<number> {
         });
         return await crawlCommand(config, stores, values.source);
       }
+      case 'worker':
+        return await workerCommand(config, stores);
       case 'users list': {
         for (const u of await stores.users.list()) {
           process.stdout.write(`${u.username}\t${u.role}\t${u.displayName ?? ''}\n`);
@@ -203,4 +210,39 @@ async function crawlCommand(config: KcConfig, stores: Stores, only: string | und
   } finally {
     await web?.close();
   }
+}
+
+/**
+ * `kc worker`: the pipeline role alone. Several workers on Kafka share the consumer group
+ * "pipeline"; each prints a progress line, and SIGTERM finishes and commits the batch in flight.
+ */
+async function workerCommand(config: KcConfig, stores: Stores): Promise<number> {
+  if (config.KC_BUS !== 'kafka') {
+    process.stderr.write('kc worker: KC_BUS=sqlite chỉ có một tiến trình đọc hàng đợi; chạy một worker.\n');
+  }
+  const log = pino({ level: config.KC_LOG_LEVEL }, pino.destination(2));
+  const processor = new StreamProcessor({
+    bus: stores.bus,
+    index: stores.index,
+    cases: stores.cases,
+    classifier: new Classifier(),
+    log: log.child({ component: 'pipeline', pid: process.pid }),
+  });
+  await processor.start();
+  const started = Date.now();
+  const line = () => {
+    const s = processor.stats;
+    const rate = (s.processed / Math.max(1, (Date.now() - started) / 1000)).toFixed(0);
+    return `worker ${process.pid}: ${s.processed} bài · ${s.flagged} gắn cờ · ${s.casesOpened} hồ sơ mới · ${s.deadLettered} thư chết · ${rate} bài/giây`;
+  };
+  process.stdout.write(`worker ${process.pid}: đang xử lý posts.raw (nhóm pipeline)\n`);
+  const timer = setInterval(() => process.stdout.write(`${line()}\n`), 2_000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  clearInterval(timer);
+  await processor.stop();
+  process.stdout.write(`${line()} · đã dừng\n`);
+  return 0;
 }
