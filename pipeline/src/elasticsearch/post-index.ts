@@ -33,6 +33,7 @@ interface PostDoc {
 export class EsPostIndex implements PostIndex {
   readonly #es: Client;
   readonly #index: string;
+  #dirty = false;
 
   static async create(options: EsPostIndexOptions): Promise<EsPostIndex> {
     if (!options.node) throw new TypeError('EsPostIndex needs an Elasticsearch URL (ELASTICSEARCH_URL)');
@@ -83,7 +84,10 @@ export class EsPostIndex implements PostIndex {
     ]);
     let res: Awaited<ReturnType<Client['bulk']>>;
     try {
-      res = await this.#es.bulk({ operations, refresh: 'wait_for' });
+      // No refresh per bulk (it would hold every batch for up to a second): reads by id are
+      // real-time, and this instance refreshes before its next search (see #fresh).
+      res = await this.#es.bulk({ operations });
+      this.#dirty = true;
     } catch (err) {
       throw new StorageError('could not index posts in Elasticsearch', err);
     }
@@ -125,8 +129,8 @@ export class EsPostIndex implements PostIndex {
           document: doc,
           if_seq_no: got._seq_no,
           if_primary_term: got._primary_term,
-          refresh: 'wait_for',
         });
+        this.#dirty = true;
         return fromDoc(doc);
       } catch (err) {
         if (err instanceof errors.ResponseError && err.statusCode === 409) continue;
@@ -136,7 +140,22 @@ export class EsPostIndex implements PostIndex {
     throw new StorageError(`post ${postId} kept changing while evidence was added`);
   }
 
+  /**
+   * Read-your-writes for searches: after this instance wrote, the next search, count or stats
+   * refreshes the index first. Writes of other processes are searchable within the index's
+   * refresh interval (1 s).
+   */
+  async #fresh(): Promise<void> {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    await this.#es.indices.refresh({ index: this.#index }).catch((err) => {
+      this.#dirty = true;
+      throw new StorageError('could not refresh the Elasticsearch index', err);
+    });
+  }
+
   async search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }> {
+    await this.#fresh();
     const filter: object[] = [];
     if (query.flagged !== undefined) filter.push({ term: { flagged: query.flagged } });
     const must: object[] = [];
@@ -163,10 +182,12 @@ export class EsPostIndex implements PostIndex {
   }
 
   async count(): Promise<number> {
+    await this.#fresh();
     return (await this.#es.count({ index: this.#index })).count;
   }
 
   async stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }> {
+    await this.#fresh();
     const filter: object[] = [{ range: { fetched_at: { gte: from, lt: to } } }];
     if (region) filter.push({ prefix: { region } });
     const [all, flagged] = await Promise.all([

@@ -86,6 +86,9 @@ export class KafkaBus implements Bus {
     let failures = 0;
     await consumer.run({
       autoCommit: false,
+      // Partitions are processed side by side: one batch's Elasticsearch bulk overlaps the next
+      // batch's classification. Order still holds per partition, and so per key.
+      partitionsConsumedConcurrently: this.#partitions,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const messages = batch.messages;

@@ -17,6 +17,14 @@ const SCHEMA = [
    );
    CREATE INDEX posts_flagged ON posts (flagged, fetched_at);
    CREATE VIRTUAL TABLE posts_fts USING fts5(id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');`,
+  // 2: each post remembers its FTS row, so re-indexing a post deletes that row by rowid instead
+  // of scanning the whole FTS table for its id (which made indexing quadratic).
+  `ALTER TABLE posts ADD COLUMN fts_rowid INTEGER;
+   CREATE TEMP TABLE fts_map AS SELECT id, rowid AS r FROM posts_fts;
+   CREATE INDEX temp.fts_map_id ON fts_map (id);
+   UPDATE posts SET fts_rowid = (SELECT MAX(r) FROM fts_map WHERE fts_map.id = posts.id);
+   DELETE FROM posts_fts WHERE rowid NOT IN (SELECT fts_rowid FROM posts WHERE fts_rowid IS NOT NULL);
+   DROP TABLE temp.fts_map;`,
 ];
 
 interface Row {
@@ -48,11 +56,15 @@ export class SqlitePostIndex implements PostIndex {
            flagged = excluded.flagged, covid = excluded.covid, score = excluded.score,
            fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at`,
       );
-      const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE id = ?');
+      const previous = this.#db.prepare('SELECT fts_rowid FROM posts WHERE id = ?').pluck();
+      const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE rowid = ?');
       const fts = this.#db.prepare('INSERT INTO posts_fts (id, folded) VALUES (?, ?)');
+      const link = this.#db.prepare('UPDATE posts SET fts_rowid = ? WHERE id = ?');
       this.#db
         .transaction(() => {
           for (const { post, classification, indexedAt } of posts) {
+            const old = previous.get(post.id) as number | null | undefined;
+            if (old !== undefined && old !== null) unfts.run(old);
             put.run({
               id: post.id,
               doc: JSON.stringify(post),
@@ -63,8 +75,8 @@ export class SqlitePostIndex implements PostIndex {
               fetched_at: post.fetchedAt,
               indexed_at: indexedAt,
             });
-            unfts.run(post.id);
-            fts.run(post.id, ftsText(post.title, post.text, post.author?.name, post.author?.handle));
+            const row = fts.run(post.id, ftsText(post.title, post.text, post.author?.name, post.author?.handle));
+            link.run(row.lastInsertRowid, post.id);
           }
         })
         .immediate();

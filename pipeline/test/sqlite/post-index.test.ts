@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { classify } from '@kc/classifier';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { SqlitePostIndex } from '../../src/index.js';
+import { makePost, tempDir } from '../helpers.js';
+
+describe('SqlitePostIndex schema migration', () => {
+  it('upgrades a file made by schema 1 without loss, and re-indexing then replaces the FTS row', async () => {
+    const file = join(tempDir(), 'posts.sqlite');
+    const post = makePost({ text: 'Xông hơi bằng lá sả diệt virus' });
+    // A data directory as schema 1 left it: FTS rows found by scanning for the post id.
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      INSERT INTO schema_migrations VALUES ('post_index', 1);
+      CREATE TABLE posts (
+        id TEXT PRIMARY KEY, doc TEXT NOT NULL, classification TEXT NOT NULL, flagged INTEGER NOT NULL,
+        covid INTEGER NOT NULL, score REAL NOT NULL, fetched_at TEXT NOT NULL, indexed_at TEXT NOT NULL);
+      CREATE INDEX posts_flagged ON posts (flagged, fetched_at);
+      CREATE VIRTUAL TABLE posts_fts USING fts5(id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');`);
+    const c = classify(post.text);
+    old
+      .prepare('INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(post.id, JSON.stringify(post), JSON.stringify(c), c.flagged ? 1 : 0, 1, c.score, post.fetchedAt, 'x');
+    old.prepare('INSERT INTO posts_fts (id, folded) VALUES (?, ?)').run(post.id, 'xong hoi bang la sa diet virus');
+    old.close();
+
+    const index = SqlitePostIndex.create({ file });
+    expect(await index.count()).toBe(1);
+    expect((await index.search({ q: 'xông hơi', limit: 10, offset: 0 })).total).toBe(1);
+    await index.upsert([{ post: { ...post, text: 'Giá cà phê hôm nay' }, classification: c, indexedAt: 'y' }]);
+    expect((await index.search({ q: 'xông hơi', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await index.search({ q: 'cà phê', limit: 10, offset: 0 })).total).toBe(1);
+    await index.close();
+
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM posts_fts').pluck().get()).toBe(1);
+    expect(db.prepare(`SELECT version FROM schema_migrations WHERE component = 'post_index'`).pluck().get()).toBe(2);
+    db.close();
+  });
+});
