@@ -24,10 +24,16 @@ export const ConfigSchema = z.object({
     .enum(['sqlite', 'elasticsearch'])
     .default('sqlite')
     .describe('The post index: SQLite FTS5 (one machine) or Elasticsearch 8 (scale-out; set ELASTICSEARCH_URL)'),
+  KC_CASE_STORE: z
+    .enum(['sqlite', 'elasticsearch'])
+    .default('sqlite')
+    .describe(
+      'Cases, posters and the audit log: SQLite (one machine) or Elasticsearch 8 (scale-out: workers and API on several machines; set ELASTICSEARCH_URL)',
+    ),
   ELASTICSEARCH_URL: z
     .url()
     .optional()
-    .describe('Elasticsearch node, e.g. http://127.0.0.1:9200, when KC_INDEX=elasticsearch'),
+    .describe('Elasticsearch node, e.g. http://127.0.0.1:9200, when KC_INDEX or KC_CASE_STORE is elasticsearch'),
   KC_ES_PREFIX: z
     .string()
     .regex(/^[a-z0-9._-]*$/, 'lower-case letters, digits, dots, dashes, underscores')
@@ -143,13 +149,16 @@ export function loadConfig(
     throw new ConfigError(`Cấu hình không hợp lệ (invalid settings):\n${lines.join('\n')}`);
   }
   const merged = { ...result.data, ...overrides };
+  const missing: string[] = [];
   if (merged.KC_INDEX === 'elasticsearch' && !merged.ELASTICSEARCH_URL) {
-    throw new ConfigError(
-      'Cấu hình không hợp lệ (invalid settings):\n  ELASTICSEARCH_URL: required when KC_INDEX=elasticsearch',
-    );
+    missing.push('  ELASTICSEARCH_URL: required when KC_INDEX=elasticsearch');
+  }
+  if (merged.KC_CASE_STORE === 'elasticsearch' && !merged.ELASTICSEARCH_URL) {
+    missing.push('  ELASTICSEARCH_URL: required when KC_CASE_STORE=elasticsearch');
   }
   if (merged.KC_BUS === 'kafka' && !merged.KAFKA_BROKERS) {
-    throw new ConfigError('Cấu hình không hợp lệ (invalid settings):\n  KAFKA_BROKERS: required when KC_BUS=kafka');
+    missing.push('  KAFKA_BROKERS: required when KC_BUS=kafka');
   }
+  if (missing.length > 0) throw new ConfigError(`Cấu hình không hợp lệ (invalid settings):\n${missing.join('\n')}`);
   return { ...merged, dataDir: resolve(merged.KC_DATA_DIR) };
 }
