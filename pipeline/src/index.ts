@@ -1,4 +1,13 @@
+export {
+  applyCaseCommand,
+  type CaseState,
+  caseIdOf,
+  posterIdOf,
+  type Transition,
+} from './case-commands.js';
 export * from './domain/index.js';
+export { CASE_STORE_INDICES, EsCaseStore, type EsCaseStoreOptions } from './elasticsearch/case-store.js';
+export { type IndexSpec, type MigrationStep, migrateIndices } from './elasticsearch/indices.js';
 export { EsPostIndex, type EsPostIndexOptions } from './elasticsearch/post-index.js';
 export { ConflictError, KcError, NotFoundError, PoisonMessageError, StorageError } from './errors.js';
 export { FsEvidenceStore } from './fs-evidence-store.js';

@@ -1,4 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { auditHash, GENESIS_HASH, verifyChain } from '../audit-chain.js';
+import { caseIdOf, caseTitleOf, OPEN_ESCALATION, PIPELINE_ACTOR, posterIdOf } from '../case-commands.js';
 import {
   type Case,
   type CaseEvent,
@@ -13,7 +15,6 @@ import {
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
-import { auditHash, GENESIS_HASH } from './audit-hash.js';
 import { type Db, migrate, openDb } from './db.js';
 import { ftsQuery, ftsText } from './fts.js';
 
@@ -129,13 +130,11 @@ const SCHEMA = [
   `ALTER TABLE corrections ADD COLUMN due_checked_at TEXT;`,
 ];
 
-const PIPELINE_ACTOR = 'system:pipeline';
 const ORDER = {
   updated: 'c.updated_at DESC, c.id',
   priority: 'c.priority DESC, c.updated_at DESC, c.id',
   created: 'c.created_at DESC, c.id',
 } as const;
-const OPEN_ESCALATION = ['pending_approval', 'sent', 'acknowledged', 'in_progress'];
 
 interface CaseRow {
   id: string;
@@ -213,8 +212,8 @@ export class SqliteCaseStore implements CaseStore {
         return { caseId: open.id, created: false, attached: true };
       }
 
-      const caseId = `c_${createHash('sha256').update(`${claimKey}\n${post.postId}`).digest('hex').slice(0, 16)}`;
-      const title = titleOf(post);
+      const caseId = caseIdOf(claimKey, post.postId);
+      const title = caseTitleOf(post);
       this.#db
         .prepare(
           `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at,
@@ -370,10 +369,7 @@ export class SqliteCaseStore implements CaseStore {
           data = { verdict: command.verdict, note: command.note, sources: command.sources };
           break;
         case 'link_poster': {
-          const posterId = `u_${createHash('sha256')
-            .update(`${command.platform}\n${command.handle.toLowerCase()}`)
-            .digest('hex')
-            .slice(0, 16)}`;
+          const posterId = posterIdOf(command.platform, command.handle);
           const id = command.identity ?? {};
           this.#db
             .prepare(
@@ -713,30 +709,12 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async verifyAudit(): Promise<{ ok: boolean; entries: number; brokenAt: number | null; reason: string | null }> {
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    let entries = 0;
-    for (const row of this.#db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRow>) {
-      entries++;
-      const event = toEvent(row);
-      if (row.seq !== expectedSeq) {
-        return { ok: false, entries, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
-      }
-      if (row.prev_hash !== prev) {
-        return {
-          ok: false,
-          entries,
-          brokenAt: row.seq,
-          reason: `entry ${row.seq} does not follow entry ${row.seq - 1}`,
-        };
-      }
-      if (auditHash(prev, event) !== row.hash) {
-        return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} was modified` };
-      }
-      prev = row.hash;
-      expectedSeq++;
-    }
-    return { ok: true, entries, brokenAt: null, reason: null };
+    const rows = this.#db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRow>;
+    return verifyChain(
+      (function* () {
+        for (const row of rows) yield toEvent(row);
+      })(),
+    );
   }
 
   async close(): Promise<void> {
@@ -809,11 +787,6 @@ export class SqliteCaseStore implements CaseStore {
       rebuttals,
     };
   }
-}
-
-function titleOf(post: FlaggedPost): string {
-  const base = (post.title?.trim() || post.text.trim()).replace(/\s+/g, ' ');
-  return base.length > 140 ? `${base.slice(0, 139)}…` : base || '(không có nội dung)';
 }
 
 interface AuditRow {

@@ -1,9 +1,77 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from '@elastic/elasticsearch';
 import { classify } from '@kc/classifier';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { type Actor, ConflictError, NotFoundError, SqliteCaseStore } from '../../src/index.js';
+import {
+  type Actor,
+  type CaseStore,
+  ConflictError,
+  EsCaseStore,
+  NotFoundError,
+  SqliteCaseStore,
+} from '../../src/index.js';
 import { tempDir } from '../helpers.js';
+
+interface Opened {
+  readonly store: CaseStore;
+  /** Another store over the same data: a second process. */
+  again(): Promise<CaseStore>;
+  /** Edits or deletes audit entry `seq` behind the store's back (or puts the edit back). */
+  tamper(seq: number, how: 'edit' | 'restore' | 'delete'): Promise<void>;
+}
+
+/** One contract, every CaseStore: SQLite and a real Elasticsearch node (random index names). */
+const adapters: [string, (options?: { verdictDeadlineHours?: number }) => Promise<Opened>][] = [
+  [
+    'sqlite',
+    async (options = {}) => {
+      const file = join(tempDir(), 'cases.sqlite');
+      const store = SqliteCaseStore.create({ file, ...options });
+      return {
+        store,
+        again: async () => SqliteCaseStore.create({ file, ...options }),
+        tamper: async (seq, how) => {
+          const db = new Database(file);
+          if (how === 'delete') db.prepare('DELETE FROM audit_log WHERE seq = ?').run(seq);
+          else
+            db.prepare('UPDATE audit_log SET actor = ? WHERE seq = ?').run(
+              how === 'edit' ? 'giamsat' : 'phantich',
+              seq,
+            );
+          db.close();
+        },
+      };
+    },
+  ],
+  [
+    'elasticsearch',
+    async (options = {}) => {
+      const node = process.env.ELASTICSEARCH_URL;
+      if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
+      const prefix = `test-${randomUUID().slice(0, 8)}-`;
+      const store = await EsCaseStore.create({ node, prefix, ...options });
+      return {
+        store,
+        again: () => EsCaseStore.create({ node, prefix, ...options }),
+        tamper: async (seq, how) => {
+          const es = new Client({ node });
+          const index = `${prefix}audit`;
+          if (how === 'delete') await es.delete({ index, id: String(seq), refresh: true });
+          else
+            await es.update({
+              index,
+              id: String(seq),
+              doc: { actor: how === 'edit' ? 'giamsat' : 'phantich' },
+              refresh: true,
+            });
+          await es.close();
+        },
+      };
+    },
+  ],
+];
 
 const analyst: Actor = { userId: 'u1', username: 'phantich', role: 'analyst' };
 const supervisor: Actor = { userId: 'u2', username: 'giamsat', role: 'supervisor' };
@@ -14,14 +82,9 @@ function flagged(postId: string, text = 'Phong tỏa toàn thành phố từ 0h 
   return { postId, title: '', text, classification, author: null, at: new Date().toISOString() };
 }
 
-describe('SqliteCaseStore', () => {
-  const open = () => {
-    const file = join(tempDir(), 'cases.sqlite');
-    return { file, store: SqliteCaseStore.create({ file }) };
-  };
-
+describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
   it('opens a case for a claim, attaches reposts, and ignores redelivery of the same post', async () => {
-    const { store } = open();
+    const { store } = await open();
     const a = await store.recordFlaggedPost(flagged('p_a'));
     const b = await store.recordFlaggedPost(flagged('p_b', 'phong toa toan tp tu 0h dem nay cam ra duong'));
     const again = await store.recordFlaggedPost(flagged('p_a'));
@@ -36,7 +99,7 @@ describe('SqliteCaseStore', () => {
   });
 
   it('enforces the workflow and versions', async () => {
-    const { store } = open();
+    const { store } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
     await expect(
       store.apply(caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst),
@@ -61,7 +124,7 @@ describe('SqliteCaseStore', () => {
   });
 
   it('lets exactly one of two concurrent verdicts win', async () => {
-    const { store } = open();
+    const { store } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
     const { case: c } = await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
     const results = await Promise.allSettled([
@@ -75,7 +138,7 @@ describe('SqliteCaseStore', () => {
   });
 
   it('runs an escalation through approval and acknowledgement, once', async () => {
-    const { store } = open();
+    const { store } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
     await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
     await store.apply(caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst);
@@ -97,31 +160,48 @@ describe('SqliteCaseStore', () => {
   });
 
   it('detects an edited or deleted audit entry', async () => {
-    const { file, store } = open();
+    const { store, tamper, again } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
     await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
     await store.apply(caseId, { action: 'verdict', verdict: 'false', note: 'ok', sources: [] }, analyst);
     expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
     await store.close();
 
-    const db = new Database(file);
-    db.prepare(`UPDATE audit_log SET actor = 'giamsat' WHERE seq = 2`).run();
-    db.close();
-    const tampered = SqliteCaseStore.create({ file });
+    await tamper(2, 'edit');
+    const tampered = await again();
     expect(await tampered.verifyAudit()).toMatchObject({ ok: false, brokenAt: 2, reason: 'entry 2 was modified' });
     await tampered.close();
 
-    const db2 = new Database(file);
-    db2.prepare(`UPDATE audit_log SET actor = 'phantich' WHERE seq = 2`).run();
-    db2.prepare('DELETE FROM audit_log WHERE seq = 2').run();
-    db2.close();
-    const deleted = SqliteCaseStore.create({ file });
+    await tamper(2, 'restore');
+    await tamper(2, 'delete');
+    const deleted = await again();
     expect(await deleted.verifyAudit()).toMatchObject({ ok: false, brokenAt: 2, reason: 'entry 2 is missing' });
     await deleted.close();
   });
 
+  it('two stores over the same data (two processes) open one case per claim and keep one chain', async () => {
+    const { store, again } = await open();
+    const other = await again();
+    const posts = Array.from({ length: 8 }, (_, i) => flagged(`p_${i}`));
+    const results = await Promise.all(posts.map((p, i) => (i % 2 ? store : other).recordFlaggedPost(p)));
+    expect(new Set(results.map((r) => r.caseId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const detail = await store.get(results[0]!.caseId);
+    expect(detail!.case.postCount).toBe(8);
+    expect([...detail!.postIds].sort()).toEqual(posts.map((p) => p.postId).sort());
+    const { case: c } = await other.apply(results[0]!.caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    const verdicts = await Promise.allSettled([
+      store.apply(c.id, { action: 'verdict', verdict: 'false', note: 'a', sources: [] }, analyst, c.version),
+      other.apply(c.id, { action: 'verdict', verdict: 'true', note: 'b', sources: [] }, supervisor, c.version),
+    ]);
+    expect(verdicts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 8 + 1 + 1 });
+    expect((await other.audit(c.id)).map((e) => e.action).filter((a) => a === 'verdict')).toHaveLength(1);
+    await Promise.all([store.close(), other.close()]);
+  });
+
   it('searches cases without diacritics', async () => {
-    const { store } = open();
+    const { store } = await open();
     await store.recordFlaggedPost(flagged('p_a'));
     expect((await store.list({ q: 'cam ra duong', limit: 10, offset: 0 })).total).toBe(1);
     expect((await store.list({ q: 'vô sinh', limit: 10, offset: 0 })).total).toBe(0);
@@ -130,8 +210,7 @@ describe('SqliteCaseStore', () => {
   });
 
   it('ranks by priority (severity × reach), lists overdue verdicts, and dismisses from triage', async () => {
-    const file = join(tempDir(), 'cases.sqlite');
-    const store = SqliteCaseStore.create({ file, verdictDeadlineHours: 0.0001 });
+    const { store } = await open({ verdictDeadlineHours: 0.0001 });
     const lockdown = await store.recordFlaggedPost({ ...flagged('p_a'), reach: 5000 });
     const quiet = await store.recordFlaggedPost({
       ...flagged('p_b', 'Dịch là do bill gates tạo ra để giảm dân số, bịa ra hết, covid là giả'),
@@ -151,7 +230,7 @@ describe('SqliteCaseStore', () => {
   });
 
   it('erases poster identity on long-dismissed cases only, and hands out due corrections once', async () => {
-    const { store } = open();
+    const { store } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
     await store.apply(
       caseId,

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
+import { classify } from '@kc/classifier';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Actor, EsCaseStore, type IndexSpec, migrateIndices } from '../../src/index.js';
+
+const node = process.env.ELASTICSEARCH_URL;
+if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
+const es = new Client({ node });
+afterAll(() => es.close());
+
+const analyst: Actor = { userId: 'u1', username: 'phantich', role: 'analyst' };
+const text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường';
+const flagged = (postId: string) => ({
+  postId,
+  title: '',
+  text,
+  classification: classify(text),
+  author: null,
+  at: new Date().toISOString(),
+});
+
+describe('EsCaseStore: a change whose audit entry was never appended', () => {
+  it('is completed by the next store to start, once, and an entry already in the log is not repeated', async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}-`;
+    const store = await EsCaseStore.create({ node, prefix, pendingGraceMs: 1_000 });
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.close();
+    await es.indices.refresh({ index: `${prefix}audit` });
+    const logged = await es.search<{ event_id: string }>({
+      index: `${prefix}audit`,
+      query: { match_all: {} },
+      sort: [{ seq: 'asc' }],
+    });
+    const already = logged.hits.hits[1]!._source!.event_id;
+
+    // A process died after writing the case and before appending its entry (and another one
+    // died after appending but before clearing it from the case).
+    const got = await es.get<Record<string, unknown>>({ index: `${prefix}cases`, id: caseId });
+    const writtenAt = Date.now() - 60_000;
+    const lost = {
+      eventId: randomUUID(),
+      caseId,
+      at: new Date(writtenAt).toISOString(),
+      actor: 'phantich',
+      action: 'comment',
+      fromStatus: 'in_review',
+      toStatus: 'in_review',
+      data: { text: 'ghi chú bị mất' },
+      writtenAt,
+    };
+    const repeated = { ...lost, eventId: already, action: 'assign' };
+    await es.index({
+      index: `${prefix}cases`,
+      id: caseId,
+      document: { ...got._source, pending: [lost, repeated], pending_since: new Date(writtenAt).toISOString() },
+      refresh: true,
+    });
+
+    const next = await EsCaseStore.create({ node, prefix, pendingGraceMs: 1_000 });
+    const events = await next.audit(caseId);
+    expect(events.map((e) => e.action)).toEqual(['case_opened', 'assign', 'comment']);
+    expect(await next.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    const after = await es.get<{ pending: unknown[] }>({ index: `${prefix}cases`, id: caseId });
+    expect(after._source!.pending).toEqual([]);
+    await next.close();
+    const again = await EsCaseStore.create({ node, prefix, pendingGraceMs: 1_000 });
+    expect(await again.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    await again.drop();
+    await again.close();
+  });
+});
+
+describe('Elasticsearch mapping migrations', () => {
+  it('copies the documents into the new version and moves the alias; a dry run changes nothing', async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}-`;
+    const v1: IndexSpec = {
+      name: 'things',
+      version: 1,
+      mappings: { dynamic: 'strict', properties: { name: { type: 'keyword' } } },
+    };
+    const v2: IndexSpec = {
+      name: 'things',
+      version: 2,
+      mappings: { dynamic: 'strict', properties: { name: { type: 'keyword' }, folded: { type: 'keyword' } } },
+      upgrade: (doc) => ({ ...doc, folded: String(doc.name).toLowerCase() }),
+    };
+    expect(await migrateIndices(es, prefix, [v1])).toEqual([
+      { alias: `${prefix}things`, from: null, to: 1, documents: 0 },
+    ]);
+    for (let i = 0; i < 1_200; i += 400) {
+      const operations = Array.from({ length: 400 }, (_, k) => [
+        { index: { _index: `${prefix}things`, _id: `t${i + k}` } },
+        { name: `Tên ${i + k}` },
+      ]).flat();
+      await es.bulk({ operations, refresh: true });
+    }
+    expect(await migrateIndices(es, prefix, [v2], { dryRun: true })).toEqual([
+      { alias: `${prefix}things`, from: 1, to: 2, documents: 0 },
+    ]);
+    expect(Object.keys(await es.indices.getAlias({ name: `${prefix}things` }))).toEqual([`${prefix}things-v1`]);
+    expect(await migrateIndices(es, prefix, [v2])).toEqual([
+      { alias: `${prefix}things`, from: 1, to: 2, documents: 1_200 },
+    ]);
+    expect(Object.keys(await es.indices.getAlias({ name: `${prefix}things` }))).toEqual([`${prefix}things-v2`]);
+    const doc = await es.get<{ name: string; folded: string }>({ index: `${prefix}things`, id: 't7' });
+    expect(doc._source).toEqual({ name: 'Tên 7', folded: 'tên 7' });
+    expect((await es.count({ index: `${prefix}things` })).count).toBe(1_200);
+    expect(await migrateIndices(es, prefix, [v2])).toEqual([]);
+    await es.indices.delete({ index: `${prefix}things-*` });
+  });
+});
