@@ -912,7 +912,7 @@ export class EsCaseStore implements CaseStore {
     const ids = new Set(events.map((e) => e.eventId));
     for (let attempt = 0; attempt < RETRIES; attempt++) {
       const loaded = await this.#load(caseId);
-      if (!loaded || !loaded.doc.pending.some((p) => ids.has(p.eventId))) return;
+      if (!loaded?.doc.pending.some((p) => ids.has(p.eventId))) return;
       const updated = this.#toDoc(loaded.doc.state, loaded.doc, {
         pending: loaded.doc.pending.filter((p) => !ids.has(p.eventId)),
       });
