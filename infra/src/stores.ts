@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { type DemoWeb, startDemoWeb } from '@kc/crawlers';
 import {
   type Bus,
+  type CaseStore,
+  EsCaseStore,
   EsPostIndex,
   FsEvidenceStore,
   KafkaBus,
@@ -20,6 +22,8 @@ export interface StoreOptions {
   readonly kafka?: { brokers: string[]; prefix: string } | null;
   /** Put the post index on Elasticsearch instead of SQLite FTS5. */
   readonly elasticsearch?: { node: string; prefix: string } | null;
+  /** Put cases, posters and the audit log on Elasticsearch instead of SQLite. */
+  readonly caseStore?: { node: string; prefix: string } | null;
 }
 
 /**
@@ -35,7 +39,15 @@ export async function openStores(dataDir: string, options: StoreOptions = {}) {
     ? await EsPostIndex.create({ node: options.elasticsearch.node, prefix: options.elasticsearch.prefix })
     : local.index;
   if (options.elasticsearch) await local.index.close();
-  return { ...local, index, bus };
+  const cases: CaseStore = options.caseStore
+    ? await EsCaseStore.create({
+        node: options.caseStore.node,
+        prefix: options.caseStore.prefix,
+        ...(options.verdictDeadlineHours ? { verdictDeadlineHours: options.verdictDeadlineHours } : {}),
+      })
+    : local.cases;
+  if (options.caseStore) await local.cases.close();
+  return { ...local, index, bus, cases };
 }
 
 /** The embedded default: every port on SQLite files (and evidence files) in the data directory. */
@@ -44,6 +56,7 @@ export function openEmbeddedStores(dataDir: string, options: StoreOptions = {}) 
   return {
     ...local,
     index: local.index as PostIndex,
+    cases: local.cases as CaseStore,
     bus: SqliteBus.create({ file: join(dataDir, 'bus.sqlite') }) as Bus,
   };
 }
@@ -77,6 +90,10 @@ export function storeOptions(config: KcConfig): StoreOptions {
         : null,
     elasticsearch:
       config.KC_INDEX === 'elasticsearch' && config.ELASTICSEARCH_URL
+        ? { node: config.ELASTICSEARCH_URL, prefix: config.KC_ES_PREFIX }
+        : null,
+    caseStore:
+      config.KC_CASE_STORE === 'elasticsearch' && config.ELASTICSEARCH_URL
         ? { node: config.ELASTICSEARCH_URL, prefix: config.KC_ES_PREFIX }
         : null,
   };

@@ -8,7 +8,7 @@ export {
 export * from './domain/index.js';
 export { CASE_STORE_INDICES, EsCaseStore, type EsCaseStoreOptions } from './elasticsearch/case-store.js';
 export { type IndexSpec, type MigrationStep, migrateIndices } from './elasticsearch/indices.js';
-export { EsPostIndex, type EsPostIndexOptions } from './elasticsearch/post-index.js';
+export { EsPostIndex, type EsPostIndexOptions, POST_INDEX } from './elasticsearch/post-index.js';
 export { ConflictError, KcError, NotFoundError, PoisonMessageError, StorageError } from './errors.js';
 export { FsEvidenceStore } from './fs-evidence-store.js';
 export { KafkaBus, type KafkaBusOptions } from './kafka/bus.js';

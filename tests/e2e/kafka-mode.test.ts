@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
 
 /**
- * The same process with the bus on a real Kafka broker and the post index on a real
- * Elasticsearch node: the same cases, and no loss or duplicate after kill -9 and a restart.
+ * The same process with the bus on a real Kafka broker, and the post index and the case store
+ * on a real Elasticsearch node: the same cases, and no loss or duplicate after kill -9 and a
+ * restart.
  */
 describe('scale-out: the demo through Kafka and Elasticsearch', () => {
   let app: AppProcess | null = null;
@@ -24,6 +25,7 @@ describe('scale-out: the demo through Kafka and Elasticsearch', () => {
       KAFKA_BROKERS: brokers,
       KC_KAFKA_PREFIX: `e2e-${run}.`,
       KC_INDEX: 'elasticsearch',
+      KC_CASE_STORE: 'elasticsearch',
       ELASTICSEARCH_URL: node,
       KC_ES_PREFIX: `e2e-${run}-`,
     };

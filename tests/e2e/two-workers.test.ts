@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { Classifier } from '@kc/classifier';
-import { KafkaBus, type Post, postId, SqliteCaseStore, TOPICS } from '@kc/pipeline';
+import { EsCaseStore, KafkaBus, type Post, postId, TOPICS } from '@kc/pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDataDir, waitFor } from '../helpers/app-process.js';
 
@@ -114,6 +113,7 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
       KAFKA_BROKERS: brokers,
       KC_KAFKA_PREFIX: `w-${run}.`,
       KC_INDEX: 'elasticsearch',
+      KC_CASE_STORE: 'elasticsearch',
       ELASTICSEARCH_URL: node,
       KC_ES_PREFIX: `w-${run}-`,
     };
@@ -173,7 +173,7 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
       const esFlagged = await es.count({ index, query: { term: { flagged: true } } });
       expect(esFlagged.count).toBe(flagged.length);
 
-      const cases = SqliteCaseStore.create({ file: join(dataDir, 'cases.sqlite') });
+      const cases = await EsCaseStore.create({ node, prefix: env.KC_ES_PREFIX });
       try {
         const list = await cases.list({ limit: 1_000, offset: 0 });
         expect(list.total).toBe(keys.size);

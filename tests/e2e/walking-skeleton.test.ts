@@ -1,20 +1,41 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DEMO_ARTICLES, DEMO_SOCIAL_POSTS } from '@kc/crawlers';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type AppProcess, startApp, tempDataDir, waitFor, waitForCrawl } from '../helpers/app-process.js';
 
+/** Scale-out: the bus on Kafka, posts and cases on Elasticsearch (engines from the global setup). */
+function scaleOut(): Record<string, string> {
+  const brokers = process.env.KAFKA_BROKERS;
+  const node = process.env.ELASTICSEARCH_URL;
+  if (!brokers || !node) throw new Error('KAFKA_BROKERS and ELASTICSEARCH_URL must be set by the global setup');
+  const run = randomUUID().slice(0, 8);
+  return {
+    KC_BUS: 'kafka',
+    KAFKA_BROKERS: brokers,
+    KC_KAFKA_PREFIX: `ws-${run}.`,
+    KC_INDEX: 'elasticsearch',
+    KC_CASE_STORE: 'elasticsearch',
+    ELASTICSEARCH_URL: node,
+    KC_ES_PREFIX: `ws-${run}-`,
+  };
+}
+
 /**
- * The walking skeleton end to end on the embedded default: `npm start`'s process crawls the
- * demo web (RSS + articles with JSON-LD, and a JavaScript-rendered social page), the pipeline
- * classifies and opens cases, and each role takes its step through the real HTTP API.
+ * The walking skeleton end to end: `npm start`'s process crawls the demo web (RSS + articles
+ * with JSON-LD, and a JavaScript-rendered social page), the pipeline classifies and opens cases,
+ * and each role takes its step through the real HTTP API. The same test, unchanged, on the
+ * embedded default and in scale-out mode.
  */
-describe('walking skeleton: crawl → case → police escalation', () => {
+describe.each([
+  ['embedded (SQLite)', () => ({})],
+  ['scale-out (Kafka + Elasticsearch)', scaleOut],
+])('walking skeleton, %s: crawl → case → police escalation', (_mode, env: () => Record<string, string>) => {
   let app: AppProcess;
   const analyst = () => new ApiClient(app.url).login('phantich');
 
   beforeAll(async () => {
-    app = await startApp({ dataDir: tempDataDir() });
+    app = await startApp({ dataDir: tempDataDir(), env: env() });
     await waitForCrawl(await analyst());
   });
   afterAll(async () => {

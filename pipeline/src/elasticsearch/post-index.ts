@@ -3,6 +3,7 @@ import { foldText, syllables } from '@kc/classifier';
 import { ClassificationSchema, type EvidenceRef, type Post, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
 import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
+import { aliasOf, dropIndices, ensureIndices, type IndexSpec } from './indices.js';
 
 export interface EsPostIndexOptions {
   readonly node: string;
@@ -25,6 +26,27 @@ interface PostDoc {
   bigrams: string[];
 }
 
+/** The post index, versioned behind an alias (see indices.ts and `kc migrate`). */
+export const POST_INDEX: IndexSpec = {
+  name: 'posts',
+  version: 1,
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      id: { type: 'keyword' },
+      post: { type: 'object', enabled: false },
+      classification: { type: 'object', enabled: false },
+      indexed_at: { type: 'date' },
+      fetched_at: { type: 'date' },
+      flagged: { type: 'boolean' },
+      platform: { type: 'keyword' },
+      region: { type: 'keyword' },
+      folded: { type: 'text', analyzer: 'whitespace' },
+      bigrams: { type: 'keyword' },
+    },
+  },
+};
+
 /**
  * PostIndex on Elasticsearch 8. Vietnamese search does not depend on analysis plugins (the
  * minimal node has none): the folded text and syllable bigrams are computed in Node with the
@@ -33,47 +55,20 @@ interface PostDoc {
 export class EsPostIndex implements PostIndex {
   readonly #es: Client;
   readonly #index: string;
+  readonly #prefix: string;
   #dirty = false;
 
   static async create(options: EsPostIndexOptions): Promise<EsPostIndex> {
     if (!options.node) throw new TypeError('EsPostIndex needs an Elasticsearch URL (ELASTICSEARCH_URL)');
     const index = new EsPostIndex(options);
-    await index.#ensureIndex();
+    await ensureIndices(index.#es, options.prefix ?? '', [POST_INDEX]);
     return index;
   }
 
   private constructor(options: EsPostIndexOptions) {
     this.#es = new Client({ node: options.node, maxRetries: 5, requestTimeout: 30_000 });
-    this.#index = `${options.prefix ?? ''}posts-v1`;
-  }
-
-  async #ensureIndex(): Promise<void> {
-    try {
-      const exists = await this.#es.indices.exists({ index: this.#index });
-      if (exists) return;
-      await this.#es.indices.create({
-        index: this.#index,
-        settings: { number_of_shards: 1, number_of_replicas: 0 },
-        mappings: {
-          dynamic: 'strict',
-          properties: {
-            id: { type: 'keyword' },
-            post: { type: 'object', enabled: false },
-            classification: { type: 'object', enabled: false },
-            indexed_at: { type: 'date' },
-            fetched_at: { type: 'date' },
-            flagged: { type: 'boolean' },
-            platform: { type: 'keyword' },
-            region: { type: 'keyword' },
-            folded: { type: 'text', analyzer: 'whitespace' },
-            bigrams: { type: 'keyword' },
-          },
-        },
-      });
-    } catch (err) {
-      if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') return;
-      throw new StorageError(`could not create index ${this.#index}`, err);
-    }
+    this.#prefix = options.prefix ?? '';
+    this.#index = aliasOf(this.#prefix, POST_INDEX);
   }
 
   async upsert(posts: readonly IndexedPost[]): Promise<void> {
@@ -203,7 +198,7 @@ export class EsPostIndex implements PostIndex {
 
   /** Deletes the index (tests). */
   async drop(): Promise<void> {
-    await this.#es.indices.delete({ index: this.#index }, { ignore: [404] });
+    await dropIndices(this.#es, this.#prefix, [POST_INDEX]);
   }
 }
 
