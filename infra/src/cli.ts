@@ -11,6 +11,7 @@ import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlS
 import { ConflictError, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino from 'pino';
 import { ConfigError, configurationReference, type KcConfig, loadConfig } from './config.js';
+import { migrateAll } from './migrate.js';
 import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';
 
 const HELP = `kc — công cụ quản trị Kiểm Chứng
@@ -29,6 +30,8 @@ Lệnh:
                          (cùng một consumer group). Dừng bằng SIGTERM/Ctrl+C: xong lô đang xử lý rồi thoát.
   audit verify           Kiểm tra chuỗi băm của nhật ký kiểm toán; mã thoát 1 nếu bị sửa/xóa.
   evidence verify        Băm lại mọi tệp chứng cứ; mã thoát 1 nếu có tệp bị thay đổi.
+  migrate [--dry-run]    Nâng cấp lược đồ dữ liệu (các tệp SQLite; chỉ mục Elasticsearch khi dùng) lên
+                         phiên bản này; --dry-run chỉ liệt kê việc sẽ làm. Chạy sau mỗi lần nâng cấp.
   config-doc             In bảng tham chiếu cấu hình (docs/CONFIGURATION.md).
   help                   Hướng dẫn này.
 
@@ -62,6 +65,8 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  // Before the stores are opened: opening an Elasticsearch index of an older version fails.
+  if (group === 'migrate') return migrateCommand(config, command ? [command, ...rest] : rest);
   const stores = await openStores(config.dataDir, storeOptions(config));
   try {
     const key = group === 'crawl' || group === 'worker' ? group : `${group} ${command ?? ''}`.trim();
@@ -146,7 +151,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    const parseError = String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    if (err instanceof UsageError || err instanceof ConfigError || parseError) {
       process.stderr.write(`kc: ${err.message}\n`);
       process.exitCode = 2;
     } else {
@@ -244,5 +250,22 @@ async function workerCommand(config: KcConfig, stores: Stores): Promise<number> 
   clearInterval(timer);
   await processor.stop();
   process.stdout.write(`${line()} · đã dừng\n`);
+  return 0;
+}
+
+async function migrateCommand(config: KcConfig, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } }, strict: true });
+  const dryRun = values['dry-run'] ?? false;
+  const lines = await migrateAll(config, { dryRun });
+  if (lines.length === 0) {
+    process.stdout.write('Dữ liệu đã ở phiên bản lược đồ mới nhất; không có gì để nâng cấp.\n');
+    return 0;
+  }
+  for (const l of lines) {
+    const from = l.from === null ? 'chưa có' : `v${l.from}`;
+    const copied = l.documents ? ` (${l.documents} tài liệu được chép)` : '';
+    process.stdout.write(`${l.store}: ${from} → v${l.to}${l.done ? ` — đã nâng cấp${copied}` : ' — sẽ nâng cấp'}\n`);
+  }
+  if (dryRun) process.stdout.write('Chạy thử (--dry-run): chưa thay đổi gì.\n');
   return 0;
 }

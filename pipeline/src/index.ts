@@ -20,8 +20,9 @@ export {
   type StreamProcessorOptions,
   type StreamProcessorStats,
 } from './processor.js';
-export { SqliteBus, type SqliteBusOptions } from './sqlite/bus.js';
-export { SqliteCaseStore } from './sqlite/case-store.js';
+export { BUS_SCHEMA, SqliteBus, type SqliteBusOptions } from './sqlite/bus.js';
+export { CASE_STORE_SCHEMA, SqliteCaseStore } from './sqlite/case-store.js';
+export { migrate as migrateSqlite, openDb, type SqliteSchema, schemaVersion } from './sqlite/db.js';
 export { ftsQuery } from './sqlite/fts.js';
-export { SqlitePostIndex } from './sqlite/post-index.js';
-export { SqliteUserStore } from './sqlite/user-store.js';
+export { POST_INDEX_SCHEMA, SqlitePostIndex } from './sqlite/post-index.js';
+export { SqliteUserStore, USER_STORE_SCHEMA } from './sqlite/user-store.js';

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classify } from '@kc/classifier';
@@ -7,10 +8,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDataDir } from '../helpers/app-process.js';
 
-function kc(dataDir: string, args: string[], input?: string) {
+function kc(dataDir: string, args: string[], input?: string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'infra/src/cli.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, KC_DATA_DIR: dataDir },
+    env: { ...process.env, KC_DATA_DIR: dataDir, ...env },
     encoding: 'utf8',
     input,
   });
@@ -79,5 +80,44 @@ describe('kc command line', () => {
     const ev = kc(dir, ['evidence', 'verify']);
     expect(ev.status).toBe(1);
     expect(ev.stdout).toContain(blob.sha256);
+  });
+  it('migrates an old data directory and new Elasticsearch indices; a dry run only reports', async () => {
+    const dir = tempDataDir('kc-cli-');
+    // posts.sqlite as the first release left it (post index schema 1).
+    const old = new Database(join(dir, 'posts.sqlite'));
+    old.exec(`
+      CREATE TABLE schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      INSERT INTO schema_migrations VALUES ('post_index', 1);
+      CREATE TABLE posts (
+        id TEXT PRIMARY KEY, doc TEXT NOT NULL, classification TEXT NOT NULL, flagged INTEGER NOT NULL,
+        covid INTEGER NOT NULL, score REAL NOT NULL, fetched_at TEXT NOT NULL, indexed_at TEXT NOT NULL);
+      CREATE VIRTUAL TABLE posts_fts USING fts5(id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');`);
+    old.close();
+    const version = () => {
+      const db = new Database(join(dir, 'posts.sqlite'), { readonly: true });
+      const v = db.prepare(`SELECT version FROM schema_migrations WHERE component = 'post_index'`).pluck().get();
+      db.close();
+      return v;
+    };
+    const node = process.env.ELASTICSEARCH_URL;
+    if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
+    const env = {
+      KC_CASE_STORE: 'elasticsearch',
+      ELASTICSEARCH_URL: node,
+      KC_ES_PREFIX: `mig-${randomUUID().slice(0, 8)}-`,
+    };
+    const dry = kc(dir, ['migrate', '--dry-run'], undefined, env);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('posts.sqlite post_index: v1 → v2 — sẽ nâng cấp');
+    expect(dry.stdout).toContain(`elasticsearch ${env.KC_ES_PREFIX}cases: chưa có → v1 — sẽ nâng cấp`);
+    expect(version()).toBe(1);
+    const run = kc(dir, ['migrate'], undefined, env);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('posts.sqlite post_index: v1 → v2 — đã nâng cấp');
+    expect(run.stdout).toContain(`elasticsearch ${env.KC_ES_PREFIX}audit: chưa có → v1 — đã nâng cấp`);
+    expect(version()).toBe(2);
+    const again = kc(dir, ['migrate'], undefined, env);
+    expect(again.stdout).toContain('không có gì để nâng cấp');
+    expect(kc(dir, ['migrate', '--bogus']).status).toBe(2);
   });
 });

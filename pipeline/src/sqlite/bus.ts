@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { StorageError } from '../errors.js';
 import type { Bus, BusRecord, ConsumeOptions, Consumer } from '../ports.js';
-import { type Db, migrate, openDb } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 
 const SCHEMA = [
   `CREATE TABLE bus_messages (
@@ -19,6 +19,9 @@ const SCHEMA = [
      PRIMARY KEY (grp, topic)
    );`,
 ];
+
+/** Schema of this store, applied at open (and by `kc migrate`). */
+export const BUS_SCHEMA: SqliteSchema = { component: 'bus', steps: SCHEMA };
 
 export interface SqliteBusOptions {
   readonly file: string;
@@ -46,7 +49,7 @@ export class SqliteBus implements Bus {
     this.#db = openDb(options.file);
     this.#pollMs = options.pollMs ?? 200;
     this.#wake.setMaxListeners(100);
-    migrate(this.#db, 'bus', SCHEMA);
+    migrate(this.#db, BUS_SCHEMA);
   }
 
   async publish(topic: string, messages: readonly { key: string; value: string | Uint8Array }[]): Promise<void> {

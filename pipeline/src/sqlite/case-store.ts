@@ -15,7 +15,7 @@ import {
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
-import { type Db, migrate, openDb } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 import { ftsQuery, ftsText } from './fts.js';
 
 const SCHEMA = [
@@ -130,6 +130,9 @@ const SCHEMA = [
   `ALTER TABLE corrections ADD COLUMN due_checked_at TEXT;`,
 ];
 
+/** Schema of this store, applied at open (and by `kc migrate`). */
+export const CASE_STORE_SCHEMA: SqliteSchema = { component: 'case_store', steps: SCHEMA };
+
 const ORDER = {
   updated: 'c.updated_at DESC, c.id',
   priority: 'c.priority DESC, c.updated_at DESC, c.id',
@@ -171,7 +174,7 @@ export class SqliteCaseStore implements CaseStore {
   private constructor(db: Db, verdictDeadlineHours: number) {
     this.#db = db;
     this.#verdictDeadlineMs = verdictDeadlineHours * 3_600_000;
-    migrate(this.#db, 'case_store', SCHEMA);
+    migrate(this.#db, CASE_STORE_SCHEMA);
   }
 
   async recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }> {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { StorageError } from '../errors.js';
 
 export type Db = Database.Database;
 
@@ -15,20 +16,44 @@ export function openDb(file: string): Db {
   return db;
 }
 
+/** The numbered schema steps of one component (a store) of a SQLite file. */
+export interface SqliteSchema {
+  readonly component: string;
+  readonly steps: readonly string[];
+}
+
+/** The schema version a component has in a file: 0 when it was never applied. */
+export function schemaVersion(db: Db, component: string): number {
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT version FROM schema_migrations WHERE component = ?').get(component) as
+    | { version: number }
+    | undefined;
+  return row?.version ?? 0;
+}
+
 /**
- * Applies numbered schema steps of one component once each. Several components may share a
- * file, so versions are kept per component in schema_migrations, not in user_version.
+ * Applies numbered schema steps of one component once each, in one transaction. Several
+ * components may share a file, so versions are kept per component in schema_migrations, not in
+ * user_version. A file made by a newer release is refused rather than misread.
  */
-export function migrate(db: Db, component: string, steps: readonly string[]): void {
+export function migrate(db: Db, schema: SqliteSchema): { from: number; to: number } {
+  const { component, steps } = schema;
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  db.transaction(() => {
-    const row = db.prepare('SELECT version FROM schema_migrations WHERE component = ?').get(component) as
-      | { version: number }
-      | undefined;
-    for (let v = row?.version ?? 0; v < steps.length; v++) db.exec(steps[v]!);
-    db.prepare(
-      `INSERT INTO schema_migrations (component, version) VALUES (?, ?)
-       ON CONFLICT (component) DO UPDATE SET version = MAX(version, excluded.version)`,
-    ).run(component, steps.length);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const from = schemaVersion(db, component);
+      if (from > steps.length) {
+        throw new StorageError(
+          `${db.name}: ${component} is at schema version ${from}, newer than this release (${steps.length}); upgrade Kiểm Chứng`,
+        );
+      }
+      for (let v = from; v < steps.length; v++) db.exec(steps[v]!);
+      db.prepare(
+        `INSERT INTO schema_migrations (component, version) VALUES (?, ?)
+         ON CONFLICT (component) DO UPDATE SET version = excluded.version`,
+      ).run(component, steps.length);
+      return { from, to: steps.length };
+    })
+    .immediate();
 }

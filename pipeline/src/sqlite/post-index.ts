@@ -1,7 +1,7 @@
 import { ClassificationSchema, type EvidenceRef, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
 import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
-import { type Db, migrate, openDb } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 import { ftsQuery, ftsText } from './fts.js';
 
 const SCHEMA = [
@@ -27,6 +27,9 @@ const SCHEMA = [
    DROP TABLE temp.fts_map;`,
 ];
 
+/** Schema of this store, applied at open (and by `kc migrate`). */
+export const POST_INDEX_SCHEMA: SqliteSchema = { component: 'post_index', steps: SCHEMA };
+
 interface Row {
   doc: string;
   classification: string;
@@ -44,7 +47,7 @@ export class SqlitePostIndex implements PostIndex {
 
   private constructor(db: Db) {
     this.#db = db;
-    migrate(this.#db, 'post_index', SCHEMA);
+    migrate(this.#db, POST_INDEX_SCHEMA);
   }
 
   async upsert(posts: readonly IndexedPost[]): Promise<void> {

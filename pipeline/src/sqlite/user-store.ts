@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { type Role, RoleSchema, type User } from '../domain/index.js';
 import { ConflictError } from '../errors.js';
 import type { UserStore } from '../ports.js';
-import { type Db, migrate, openDb } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -26,6 +26,9 @@ const SCHEMA = [
    );`,
 ];
 
+/** Schema of this store, applied at open (and by `kc migrate`). */
+export const USER_STORE_SCHEMA: SqliteSchema = { component: 'user_store', steps: SCHEMA };
+
 interface UserRow {
   id: string;
   username: string;
@@ -45,7 +48,7 @@ export class SqliteUserStore implements UserStore {
 
   private constructor(db: Db) {
     this.#db = db;
-    migrate(this.#db, 'user_store', SCHEMA);
+    migrate(this.#db, USER_STORE_SCHEMA);
   }
 
   async add(input: { username: string; role: Role; password: string; displayName?: string | null }): Promise<User> {
