@@ -3,7 +3,7 @@
  * validate → classify → index → cases), beside the raw cost of the engine alone for the same
  * documents in the same run (the ratio is the figure):
  *   embedded:  SQLite bus → SQLite FTS5 index + SQLite cases, beside SQLite index inserts alone;
- *   scale-out: Kafka → Elasticsearch index + SQLite cases, beside an Elasticsearch bulk alone.
+ *   scale-out: Kafka → Elasticsearch index + Elasticsearch cases, beside an Elasticsearch bulk alone.
  * Scale-out runs when KAFKA_BROKERS and ELASTICSEARCH_URL are set (`npm run engines:start`
  * prints them). Figures, not assertions. `BENCH_POSTS` sets the number of posts (default 20,000).
  */
@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { Classifier } from '@kc/classifier';
 import {
   type Bus,
+  type CaseStore,
+  EsCaseStore,
   EsPostIndex,
   type IndexedPost,
   KafkaBus,
@@ -79,8 +81,7 @@ async function publishAll(bus: Bus, posts: readonly Post[]): Promise<number> {
   return performance.now() - started;
 }
 
-async function runPipeline(bus: Bus, index: PostIndex, casesFile: string, group: string): Promise<number> {
-  const cases = SqliteCaseStore.create({ file: casesFile });
+async function runPipeline(bus: Bus, index: PostIndex, cases: CaseStore, group: string): Promise<number> {
   const processor = new StreamProcessor({ bus, index, cases, classifier: new Classifier(), log: silent });
   const started = performance.now();
   await processor.start({ group, maxBatch: BATCH });
@@ -92,7 +93,6 @@ async function runPipeline(bus: Bus, index: PostIndex, casesFile: string, group:
   if (processor.stats.flagged !== N / 20) {
     throw new Error(`expected ${N / 20} flagged posts, got ${processor.stats.flagged}`);
   }
-  await cases.close();
   return ms;
 }
 
@@ -134,7 +134,8 @@ console.log(`classifier alone: ${rate(classifyMs).toLocaleString('en')} posts/s`
     const bus = SqliteBus.create({ file: join(dir, 'bus.sqlite') });
     const publishMs = await publishAll(bus, posts);
     const index = SqlitePostIndex.create({ file: join(dir, 'posts.sqlite') });
-    const pipelineMs = await runPipeline(bus, index, join(dir, 'cases.sqlite'), 'pipeline');
+    const cases = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
+    const pipelineMs = await runPipeline(bus, index, cases, 'pipeline');
     const raw = SqlitePostIndex.create({ file: join(dir, 'raw.sqlite') });
     const engineMs = await engineAlone(raw, docs);
     report('embedded (SQLite)', pipelineMs, engineMs, publishMs);
@@ -154,7 +155,9 @@ if (brokers && node) {
     const bus = await KafkaBus.create({ brokers: brokers.split(','), prefix: `${run}.` });
     const publishMs = await publishAll(bus, posts);
     const index = await EsPostIndex.create({ node, prefix: `${run}-` });
-    const pipelineMs = await runPipeline(bus, index, join(dir, 'cases.sqlite'), 'pipeline');
+    const cases = await EsCaseStore.create({ node, prefix: `${run}-` });
+    const pipelineMs = await runPipeline(bus, index, cases, 'pipeline');
+    await cases.drop();
     const raw = await EsPostIndex.create({ node, prefix: `${run}-raw-` });
     const engineMs = await engineAlone(raw, docs);
     report('scale-out (Kafka → Elasticsearch)', pipelineMs, engineMs, publishMs);

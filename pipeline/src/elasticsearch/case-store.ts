@@ -225,6 +225,12 @@ export class EsCaseStore implements CaseStore {
   #appending: Promise<unknown> = Promise.resolve();
   #dirty = new Set<string>();
   #lastSweep = 0;
+  /** Audit entries this process appended (so its next write of the case drops them). */
+  readonly #appended = new Set<string>();
+  /** The last copy this process read or wrote of recently used cases, for the pipeline. */
+  readonly #caseCache = new Map<string, Loaded>();
+  /** Claim key → the case collecting it, as last seen. */
+  readonly #claimCache = new Map<string, string>();
 
   static async create(options: EsCaseStoreOptions): Promise<EsCaseStore> {
     if (!options.node) throw new TypeError('EsCaseStore needs an Elasticsearch node (ELASTICSEARCH_URL)');
@@ -254,17 +260,22 @@ export class EsCaseStore implements CaseStore {
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         // The claim document names the case that collects the claim's posts: a realtime GET,
         // so two workers with the first two posts of a new claim agree on one case.
-        const claim = await this.#es.get<{ case_id: string }>(
-          { index: this.#i.claims, id: claimKey },
-          { ignore: [404] },
-        );
-        if (!claim.found || !claim._source) {
+        const cachedId = this.#claimCache.get(claimKey);
+        const claim = cachedId
+          ? null
+          : await this.#es.get<{ case_id: string }>({ index: this.#i.claims, id: claimKey }, { ignore: [404] });
+        if (claim && (!claim.found || !claim._source)) {
           const candidate = openCase(post, new Date(), this.#verdictDeadlineMs).id;
           const ok = await this.#createDoc(this.#i.claims, claimKey, { case_id: candidate });
           if (!ok) continue;
         }
-        const caseId = claim._source?.case_id ?? openCase(post, new Date(), this.#verdictDeadlineMs).id;
-        const loaded = await this.#load(caseId);
+        const caseId = cachedId ?? claim?._source?.case_id ?? openCase(post, new Date(), this.#verdictDeadlineMs).id;
+        const loaded = await this.#load(caseId, true);
+        if (cachedId && (!loaded || loaded.doc.status === 'closed')) {
+          // The cache may be behind: ask the claim document again.
+          this.#claimCache.delete(claimKey);
+          continue;
+        }
         if (!loaded) {
           // Reserved by the claim document but not written yet (or its writer died): whoever
           // creates it first opens the case; the others attach to it.
@@ -287,7 +298,8 @@ export class EsCaseStore implements CaseStore {
             pending: [event],
           });
           if (!(await this.#createDoc(this.#i.cases, caseId, doc))) continue;
-          await this.#settle(caseId, [event]);
+          this.#claimCache.set(claimKey, caseId);
+          await this.#settle([event]);
           return { caseId, created: true, attached: true };
         }
         const { doc } = loaded;
@@ -300,8 +312,8 @@ export class EsCaseStore implements CaseStore {
               index: this.#i.claims,
               id: claimKey,
               document: { case_id: next },
-              if_seq_no: claim._seq_no!,
-              if_primary_term: claim._primary_term!,
+              if_seq_no: claim!._seq_no!,
+              if_primary_term: claim!._primary_term!,
             })
             .catch((err) => {
               if (!isConflict(err)) throw err;
@@ -323,10 +335,11 @@ export class EsCaseStore implements CaseStore {
         const updated = this.#toDoc(state, doc, {
           post_ids: [...doc.post_ids, post.postId],
           folded: [...doc.folded, foldText([post.title, post.text].filter(Boolean).join('\n'))].slice(-FOLDED_POSTS),
-          pending: [...doc.pending, event],
+          pending: this.#pendingWith(doc, event),
         });
         if (!(await this.#save(updated, loaded))) continue;
-        await this.#settle(caseId, [event]);
+        this.#claimCache.set(claimKey, caseId);
+        await this.#settle([event]);
         return { caseId, created: false, attached: true };
       }
       throw new StorageError(`case of claim ${claimKey}: too many concurrent changes, retry`);
@@ -440,10 +453,10 @@ export class EsCaseStore implements CaseStore {
         const t = applyCaseCommand(doc.state, command, actor, at);
         if (t.poster) await this.#writePoster(t.poster, at);
         const event = this.#event(caseId, actor.username, command.action, t.from, t.to, t.data, at);
-        const updated = this.#toDoc(t.state, doc, { pending: [...doc.pending, event] });
+        const updated = this.#toDoc(t.state, doc, { pending: this.#pendingWith(doc, event) });
         // A lost race re-reads: with an expected version it then reports the conflict above.
         if (!(await this.#save(updated, loaded))) continue;
-        await this.#settle(caseId, [event]);
+        await this.#settle([event]);
         return this.#detail(updated);
       }
       throw new ConflictError(`case ${caseId} changed concurrently; reload it`);
@@ -478,9 +491,9 @@ export class EsCaseStore implements CaseStore {
           ...doc.state,
           corrections: doc.state.corrections.map((c) => (c.status === 'requested' ? { ...c, status } : c)),
         };
-        const updated = this.#toDoc(state, doc, { pending: [...doc.pending, event] });
+        const updated = this.#toDoc(state, doc, { pending: this.#pendingWith(doc, event) });
         if (!(await this.#save(updated, loaded))) continue;
-        await this.#settle(caseId, [event]);
+        await this.#settle([event]);
         return open.length;
       }
       throw new StorageError(`case ${caseId}: too many concurrent changes, retry`);
@@ -584,9 +597,9 @@ export class EsCaseStore implements CaseStore {
             ...doc.state,
             case: { ...doc.state.case, posterId: intoId, version: doc.version + 1, updatedAt: at },
           };
-          const updated = this.#toDoc(state, doc, { pending: [...doc.pending, event] });
+          const updated = this.#toDoc(state, doc, { pending: this.#pendingWith(doc, event) });
           if (!(await this.#save(updated, loaded))) continue;
-          await this.#settle(doc.id, [event]);
+          await this.#settle([event]);
           moved++;
           break;
         }
@@ -763,16 +776,28 @@ export class EsCaseStore implements CaseStore {
     };
   }
 
-  async #load(caseId: string): Promise<Loaded | null> {
+  /** A case as stored now (realtime GET), or this process's last copy when `cached`. */
+  async #load(caseId: string, cached = false): Promise<Loaded | null> {
+    if (cached) {
+      const hit = this.#caseCache.get(caseId);
+      if (hit) return hit;
+    }
     const got = await this.#es.get<CaseDoc>({ index: this.#i.cases, id: caseId }, { ignore: [404] });
     if (!got.found || !got._source) return null;
-    return { doc: got._source, seqNo: got._seq_no!, primaryTerm: got._primary_term! };
+    return this.#remember({ doc: got._source, seqNo: got._seq_no!, primaryTerm: got._primary_term! });
+  }
+
+  #remember(loaded: Loaded): Loaded {
+    this.#caseCache.delete(loaded.doc.id);
+    this.#caseCache.set(loaded.doc.id, loaded);
+    if (this.#caseCache.size > 1_000) this.#caseCache.delete(this.#caseCache.keys().next().value!);
+    return loaded;
   }
 
   /** Conditional write; false when another writer changed the case since it was read. */
   async #save(doc: CaseDoc, loaded: Loaded): Promise<boolean> {
     try {
-      await this.#es.index({
+      const res = await this.#es.index({
         index: this.#i.cases,
         id: doc.id,
         document: doc,
@@ -780,8 +805,10 @@ export class EsCaseStore implements CaseStore {
         if_primary_term: loaded.primaryTerm,
       });
       this.#dirty.add(this.#i.cases);
+      this.#remember({ doc, seqNo: res._seq_no!, primaryTerm: res._primary_term! });
       return true;
     } catch (err) {
+      this.#caseCache.delete(doc.id);
       if (isConflict(err)) return false;
       throw err;
     }
@@ -906,19 +933,20 @@ export class EsCaseStore implements CaseStore {
     }
   }
 
-  /** Appends this change's audit entries, then takes them off the case document. */
-  async #settle(caseId: string, events: readonly PendingEvent[]): Promise<void> {
+  /**
+   * Appends this change's audit entries. They stay on the case document until this process
+   * writes the case again (which drops the entries it knows are in the log) or the sweep does:
+   * one write fewer per change.
+   */
+  async #settle(events: readonly PendingEvent[]): Promise<void> {
     await this.#append(events);
-    const ids = new Set(events.map((e) => e.eventId));
-    for (let attempt = 0; attempt < RETRIES; attempt++) {
-      const loaded = await this.#load(caseId);
-      if (!loaded?.doc.pending.some((p) => ids.has(p.eventId))) return;
-      const updated = this.#toDoc(loaded.doc.state, loaded.doc, {
-        pending: loaded.doc.pending.filter((p) => !ids.has(p.eventId)),
-      });
-      if (await this.#save(updated, loaded)) return;
-    }
-    // Left pending: the sweep finds the entries already in the log and only clears them.
+    for (const e of events) this.#appended.add(e.eventId);
+    if (this.#appended.size > 10_000) this.#appended.clear();
+  }
+
+  /** The case's pending entries without those this process appended, plus a new one. */
+  #pendingWith(doc: CaseDoc, event: PendingEvent): PendingEvent[] {
+    return [...doc.pending.filter((p) => !this.#appended.has(p.eventId)), event];
   }
 
   /** Appends entries to the chain, in order, one at a time for this process. */
@@ -931,8 +959,8 @@ export class EsCaseStore implements CaseStore {
   }
 
   async #appendOne(e: PendingEvent): Promise<void> {
+    let head = this.#head ?? (await this.#probe(await this.#lastEntry()));
     for (let attempt = 0; attempt < 1_000; attempt++) {
-      const head = await this.#probe(this.#head ?? (await this.#lastEntry()));
       const seq = head.seq + 1;
       const event = {
         seq,
@@ -962,8 +990,8 @@ export class EsCaseStore implements CaseStore {
         this.#head = { seq, hash };
         return;
       }
-      // Another process took this number: move past it and try the next.
-      this.#head = head;
+      // Another process took this number: walk to the end of the chain and try after it.
+      head = await this.#probe(head);
     }
     throw new StorageError('could not append to the audit log: too many concurrent appends');
   }
