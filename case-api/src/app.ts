@@ -31,6 +31,11 @@ export interface BuildAppOptions {
   readonly bodyLimit?: number;
   /** Rate limit of citizen tips (tests lower the window). */
   readonly tips?: { tipsPerWindow?: number; windowMs?: number };
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDR
+   * ranges). Unset: the header is ignored, so no client can spoof its address.
+   */
+  readonly trustProxy?: string;
 }
 
 /** Builds the case API and console as one fastify app (not listening; see server.ts). */
@@ -40,6 +45,7 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

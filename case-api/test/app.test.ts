@@ -168,6 +168,25 @@ describe('case API', () => {
     expect(ctx.tips).toHaveLength(1);
   });
 
+  it('limits tips per client behind a trusted proxy, and ignores X-Forwarded-For from anyone else', async () => {
+    ctx = await build({ tips: { tipsPerWindow: 1, windowMs: 60_000 }, trustProxy: '10.0.0.5' });
+    const send = (from: string, forwarded: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/tips',
+        remoteAddress: from,
+        headers: { 'x-forwarded-for': forwarded },
+        payload: { url: 'https://facebook.com/posts/1' },
+      });
+    // Through the proxy, two citizens each have their own allowance.
+    expect((await send('10.0.0.5', '203.0.113.7')).statusCode).toBe(202);
+    expect((await send('10.0.0.5', '203.0.113.8')).statusCode).toBe(202);
+    expect((await send('10.0.0.5', '203.0.113.7')).statusCode).toBe(429);
+    // A client that is not the proxy cannot pick a fresh address with the header.
+    expect((await send('198.51.100.1', '203.0.113.9')).statusCode).toBe(202);
+    expect((await send('198.51.100.1', '203.0.113.10')).statusCode).toBe(429);
+  });
+
   it('keeps poster identity to three roles, audits every view, lists the cases of a poster and merges records', async () => {
     ctx = await build();
     const h = ctx.as('analyst');

@@ -8,7 +8,9 @@ import { buildApp } from '../src/index.js';
 export const PASSWORD = 'mat-khau-thu-nghiem';
 
 /** Builds the app on real SQLite stores in a temporary directory, with one user per role. */
-export async function build(options: { tips?: { tipsPerWindow?: number; windowMs?: number } } = {}) {
+export async function build(
+  options: { tips?: { tipsPerWindow?: number; windowMs?: number }; trustProxy?: string } = {},
+) {
   const tips: { url: string; note: string }[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'kc-api-'));
   const cases = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });

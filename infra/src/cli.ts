@@ -151,7 +151,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const parseError = String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    // node:util parseArgs refuses unknown options with ERR_PARSE_ARGS_*: a usage error too.
+    const parseError = err instanceof Error && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
     if (err instanceof UsageError || err instanceof ConfigError || parseError) {
       process.stderr.write(`kc: ${err.message}\n`);
       process.exitCode = 2;

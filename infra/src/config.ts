@@ -20,6 +20,15 @@ export const ConfigSchema = z.object({
     .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dots, dashes, underscores')
     .default('kc.')
     .describe('Prefix of Kafka topic and consumer-group names (several deployments can share a cluster)'),
+  KC_KAFKA_PARTITIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(6)
+    .describe(
+      'Partitions of the topics the app creates: at most this many pipeline processes share the work (existing topics keep theirs)',
+    ),
   KC_INDEX: z
     .enum(['sqlite', 'elasticsearch'])
     .default('sqlite')
@@ -41,6 +50,13 @@ export const ConfigSchema = z.object({
     .describe('Prefix of Elasticsearch index names'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the case API and console'),
   KC_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on (put a TLS proxy in front)'),
+  KC_TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9a-fA-F.:/, ]+$/, 'comma-separated IP addresses or CIDR ranges')
+    .optional()
+    .describe(
+      'Reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1 (IPs or CIDR ranges, comma-separated); unset: the header is ignored',
+    ),
   KC_SOURCES_FILE: z
     .string()
     .min(1)

@@ -161,7 +161,10 @@ export class KcRuntime {
             return { contentType: rt.metrics.registry.contentType, body: await rt.metrics.registry.metrics() };
           },
         },
-        { loggerInstance: log.child({ component: 'api' }) },
+        {
+          loggerInstance: log.child({ component: 'api' }),
+          ...(config.KC_TRUST_PROXY ? { trustProxy: config.KC_TRUST_PROXY } : {}),
+        },
       );
       const address = await rt.app.listen({ port: config.PORT, host: config.KC_HOST });
       rt.url = address.replace('[::1]', 'localhost');

@@ -19,7 +19,7 @@ import type { KcConfig } from './config.js';
 export interface StoreOptions {
   readonly verdictDeadlineHours?: number;
   /** Put the bus on Kafka instead of the SQLite log. */
-  readonly kafka?: { brokers: string[]; prefix: string } | null;
+  readonly kafka?: { brokers: string[]; prefix: string; partitions?: number } | null;
   /** Put the post index on Elasticsearch instead of SQLite FTS5. */
   readonly elasticsearch?: { node: string; prefix: string } | null;
   /** Put cases, posters and the audit log on Elasticsearch instead of SQLite. */
@@ -32,7 +32,11 @@ export interface StoreOptions {
  */
 export async function openStores(dataDir: string, options: StoreOptions = {}) {
   const bus: Bus = options.kafka
-    ? await KafkaBus.create({ brokers: options.kafka.brokers, prefix: options.kafka.prefix })
+    ? await KafkaBus.create({
+        brokers: options.kafka.brokers,
+        prefix: options.kafka.prefix,
+        ...(options.kafka.partitions ? { partitions: options.kafka.partitions } : {}),
+      })
     : SqliteBus.create({ file: join(dataDir, 'bus.sqlite') });
   const local = openLocalStores(dataDir, options);
   const index: PostIndex = options.elasticsearch
@@ -86,6 +90,7 @@ export function storeOptions(config: KcConfig): StoreOptions {
               .map((b) => b.trim())
               .filter(Boolean),
             prefix: config.KC_KAFKA_PREFIX,
+            partitions: config.KC_KAFKA_PARTITIONS,
           }
         : null,
     elasticsearch:

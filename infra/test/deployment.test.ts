@@ -94,6 +94,12 @@ function mountsOf(s: Service): { source: string; target: string }[] {
   });
 }
 
+/** The exec-form CMD of infra/Dockerfile. */
+function imageCmd(): string[] {
+  const m = /^CMD\s+(\[.*\])\s*$/m.exec(DOCKERFILE);
+  return m ? (JSON.parse(m[1]!) as string[]) : [];
+}
+
 function healthcheckText(s: Service): string {
   const t = s.healthcheck?.test;
   return Array.isArray(t) ? t.join(' ') : (t ?? '');
@@ -193,29 +199,36 @@ describe('infra/docker-compose.yml', () => {
     });
   }
 
-  it('shares the data volume between api and workers while cases are in SQLite', () => {
-    // infra/src/stores.ts decides where cases go. While it ignores KC_CASE_STORE, every process
-    // keeps cases, users and the audit log in $KC_DATA_DIR/cases.sqlite: a worker with a volume
-    // of its own would open cases the console never shows.
-    const caseStoreWired = read('infra/src/stores.ts').includes('KC_CASE_STORE');
-    if (caseStoreWired) return;
+  it('the cases a worker opens reach the API', () => {
+    // Cases are on Elasticsearch only when infra/src/stores.ts honours KC_CASE_STORE; otherwise
+    // every process keeps them in $KC_DATA_DIR/cases.sqlite, and a worker with a data volume of
+    // its own would open cases that the console never shows.
+    const wired = /config\.KC_CASE_STORE === 'elasticsearch'/.test(read('infra/src/stores.ts'));
+    const caseStore = (name: string) => envOf(service(name)).KC_CASE_STORE ?? 'sqlite';
+    expect(caseStore('worker'), 'api and worker use the same case store').toBe(caseStore('api'));
+    if (caseStore('api') === 'elasticsearch') {
+      expect(wired, 'infra/src/stores.ts puts cases on Elasticsearch for KC_CASE_STORE=elasticsearch').toBe(true);
+      return;
+    }
     const volumeAt = (name: string) => {
       const s = service(name);
       const dataDir = envOf(s).KC_DATA_DIR ?? '/data';
       return mountsOf(s).find((m) => m.target === dataDir)?.source;
     };
-    expect(volumeAt('worker')).toBe(volumeAt('api'));
-    for (const name of APP_SERVICES) {
-      expect(envOf(service(name)).KC_CASE_STORE ?? 'sqlite', `${name}: KC_CASE_STORE has no effect yet`).toBe('sqlite');
-    }
+    expect(volumeAt('worker'), 'cases in SQLite: the workers need the API data volume').toBe(volumeAt('api'));
   });
 
-  it('api runs npm start, which runs infra/src/main.ts', () => {
+  it('api runs what npm start runs, in one process that receives SIGTERM itself', () => {
+    // package.json "start" is `tsx <entry>`; the container runs `node --import tsx <entry>`,
+    // because npm (through `sh -c`) does not pass SIGTERM on to the application.
+    const start = /^tsx\s+(\S+\.ts)$/.exec(ROOT_PACKAGE.scripts.start ?? '');
+    expect(start, `package.json start script: ${ROOT_PACKAGE.scripts.start}`).not.toBeNull();
+    const expected = ['node', '--import', 'tsx', start![1]!];
+    expect(existsSync(new URL(start![1]!, ROOT))).toBe(true);
     const command = commandOf(service('api'));
-    const fromImage = /^CMD\s+\[\s*"npm",\s*"start"\s*\]/m.test(DOCKERFILE);
-    if (command.length === 0) expect(fromImage, 'the image CMD is npm start').toBe(true);
-    else expect(command).toEqual(['npm', 'start']);
-    expect(ROOT_PACKAGE.scripts.start).toMatch(/\binfra\/src\/main\.ts\b/);
+    expect(command.length > 0 ? command : imageCmd()).toEqual(expected);
+    expect(imageCmd(), 'the image runs the all-in-one process by default').toEqual(expected);
+    expect(JSON.parse(read('infra/package.json')).dependencies.tsx, 'tsx is a runtime dependency').toBeTruthy();
   });
 
   it('worker runs the `worker` command that infra/src/cli.ts implements', () => {
@@ -329,12 +342,11 @@ describe('infra/Dockerfile', () => {
     }
   });
 
-  it('runs as an unprivileged user under tini, npm start by default', () => {
+  it('runs as an unprivileged user under tini, with the data directory as a volume', () => {
     const users = instructions.filter((l) => /^USER\s/.test(l));
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^USER\s+(root|0)(:|$)/);
     expect(instructions).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
-    expect(instructions).toContain('CMD ["npm", "start"]');
     expect(instructions).toContain('EXPOSE 3000');
     expect(instructions).toContain('VOLUME ["/data"]');
   });
@@ -425,7 +437,7 @@ describe('docs/DEPLOYMENT.md', () => {
   it('names only kc commands that infra/src/cli.ts implements', () => {
     const commands = new Set([...CLI.matchAll(/case '([a-z -]+)':/g)].map((m) => m[1]!));
     for (const m of CLI.matchAll(/group === '([a-z-]+)'/g)) commands.add(m[1]!);
-    const used = [...doc.matchAll(/\bkc (?:-- )?([a-z-]+)(?: ([a-z-]+))?/g)];
+    const used = [...doc.matchAll(/\bkc (?:-- )?([a-z][a-z-]*)(?: ([a-z][a-z-]*))?/g)];
     expect(used.length).toBeGreaterThan(0);
     for (const [text, first, second] of used) {
       const ok = commands.has(`${first} ${second ?? ''}`.trim()) || commands.has(first!);
