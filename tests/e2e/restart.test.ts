@@ -41,7 +41,7 @@ describe('restart on the same data directory', () => {
     expect(after).toEqual(before);
     const audit = await api.call('GET', `/api/cases/${first.id}/audit`);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('assign');
-  });
+  }, 120_000);
 
   it('recovers from kill -9 during the crawl without losing or duplicating posts', async () => {
     const dataDir = tempDataDir();
@@ -55,5 +55,5 @@ describe('restart on the same data directory', () => {
     expect(s.cases).toHaveLength(3);
     const list = await api.call('GET', '/api/cases');
     expect(list.body.items.map((c: { postCount: number }) => c.postCount).sort()).toEqual([1, 2, 2]);
-  });
+  }, 120_000);
 });
