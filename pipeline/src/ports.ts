@@ -88,6 +88,13 @@ export interface IndexedPost {
 export interface PostSearchQuery {
   readonly q?: string;
   readonly flagged?: boolean;
+  readonly platform?: string;
+  /** Start of a post's region: "Gia Lai" also finds "Gia Lai / TP. Pleiku". */
+  readonly region?: string;
+  readonly claimType?: readonly string[];
+  /** Fetched in [from, to). */
+  readonly from?: string;
+  readonly to?: string;
   readonly limit: number;
   readonly offset: number;
 }
@@ -131,6 +138,8 @@ export interface FlaggedPost {
   readonly at: string;
   /** Reach of the post (reactions + 2 × comments + 3 × shares), 0 when unknown. */
   readonly reach?: number;
+  readonly platform?: string;
+  readonly region?: string | null;
 }
 
 export interface CaseListQuery {
@@ -141,6 +150,14 @@ export interface CaseListQuery {
   readonly escalatedOnly?: boolean;
   /** Only cases whose verdict is overdue. */
   readonly overdue?: boolean;
+  readonly claimType?: readonly string[];
+  /** Cases with a post on this platform. */
+  readonly platform?: string;
+  /** Cases with a post whose region starts with this ("Gia Lai" finds "Gia Lai / TP. Pleiku"). */
+  readonly region?: string;
+  /** Opened in [from, to). */
+  readonly from?: string;
+  readonly to?: string;
   readonly sort?: 'updated' | 'priority' | 'created';
   readonly limit: number;
   readonly offset: number;
@@ -208,8 +225,11 @@ export interface CaseStore {
   caseIdOfEscalation(escalationId: string): Promise<string | null>;
   caseIdOfRebuttal(rebuttalId: string): Promise<string | null>;
   caseIdOfCorrection(correctionId: string): Promise<string | null>;
-  /** Figures for the weekly report: cases opened in [from, to) and what was done in that time. */
-  report(from: string, to: string): Promise<CaseReport>;
+  /**
+   * Figures for the weekly report: cases opened in [from, to) and what was done in that time;
+   * with `region`, only cases with a post from there (region prefix, as in CaseListQuery).
+   */
+  report(from: string, to: string, region?: string): Promise<CaseReport>;
   /**
    * Applies a command. Throws NotFoundError, or ConflictError when `expectedVersion` is stale
    * or the workflow does not allow the action from the current status.

@@ -109,6 +109,8 @@ export class StreamProcessor {
         author: post.author,
         at: post.fetchedAt,
         reach: reachOf(post.metrics),
+        platform: post.platform,
+        region: post.region,
       });
       if (result.created) opened++;
       else if (result.attached) attached++;

@@ -108,14 +108,14 @@ describe('kc command line', () => {
     };
     const dry = kc(dir, ['migrate', '--dry-run'], undefined, env);
     expect(dry.status, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('posts.sqlite post_index: v1 → v2 — sẽ nâng cấp');
+    expect(dry.stdout).toContain('posts.sqlite post_index: v1 → v3 — sẽ nâng cấp');
     expect(dry.stdout).toContain(`elasticsearch ${env.KC_ES_PREFIX}cases: chưa có → v1 — sẽ nâng cấp`);
     expect(version()).toBe(1);
     const run = kc(dir, ['migrate'], undefined, env);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('posts.sqlite post_index: v1 → v2 — đã nâng cấp');
+    expect(run.stdout).toContain('posts.sqlite post_index: v1 → v3 — đã nâng cấp');
     expect(run.stdout).toContain(`elasticsearch ${env.KC_ES_PREFIX}audit: chưa có → v1 — đã nâng cấp`);
-    expect(version()).toBe(2);
+    expect(version()).toBe(3);
     const again = kc(dir, ['migrate'], undefined, env);
     expect(again.stdout).toContain('không có gì để nâng cấp');
     expect(kc(dir, ['migrate', '--bogus']).status).toBe(2);

@@ -65,6 +65,9 @@ interface CaseDoc {
   verdict_due_at: string | null;
   escalated: boolean;
   post_ids: string[];
+  /** Platforms and regions of the case's posts (search filters, district reports). */
+  platforms: string[];
+  regions: string[];
   folded: string[];
   correction_ids: string[];
   escalation_ids: string[];
@@ -131,6 +134,8 @@ export const CASE_STORE_INDICES: readonly IndexSpec[] = [
         verdict_due_at: date,
         escalated: { type: 'boolean' },
         post_ids: keyword,
+        platforms: keyword,
+        regions: keyword,
         folded: { type: 'text', analyzer: 'whitespace' },
         correction_ids: keyword,
         escalation_ids: keyword,
@@ -294,6 +299,8 @@ export class EsCaseStore implements CaseStore {
           );
           const doc = this.#toDoc({ case: opened, corrections: [], escalations: [], rebuttals: [] }, null, {
             post_ids: [post.postId],
+            platforms: post.platform ? [post.platform] : [],
+            regions: post.region ? [post.region] : [],
             folded: [foldText([post.title, post.text].filter(Boolean).join('\n'))],
             pending: [event],
           });
@@ -334,6 +341,8 @@ export class EsCaseStore implements CaseStore {
         const state: CaseState = { ...doc.state, case: attachPost(doc.state.case, post) };
         const updated = this.#toDoc(state, doc, {
           post_ids: [...doc.post_ids, post.postId],
+          platforms: addTo(doc.platforms, post.platform),
+          regions: addTo(doc.regions, post.region),
           folded: [...doc.folded, foldText([post.title, post.text].filter(Boolean).join('\n'))].slice(-FOLDED_POSTS),
           pending: this.#pendingWith(doc, event),
         });
@@ -358,6 +367,14 @@ export class EsCaseStore implements CaseStore {
       filter.push({ terms: { status: ['new', 'in_review'] } }, { range: { verdict_due_at: { lt: 'now' } } });
     }
     if (query.escalatedOnly) filter.push({ term: { escalated: true } });
+    if (query.claimType && query.claimType.length > 0) filter.push({ terms: { claim_type: [...query.claimType] } });
+    if (query.platform) filter.push({ term: { platforms: query.platform } });
+    if (query.region) filter.push({ prefix: { regions: query.region } });
+    if (query.from || query.to) {
+      filter.push({
+        range: { created_at: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } },
+      });
+    }
     if (query.q !== undefined && query.q.trim() !== '') {
       const folded = foldText(query.q).split(/\s+/).filter(Boolean).slice(0, 32);
       if (folded.length === 0) return { items: [], total: 0 };
@@ -393,13 +410,14 @@ export class EsCaseStore implements CaseStore {
     return this.#caseIdBy('escalation_ids', escalationId);
   }
 
-  async report(from: string, to: string): Promise<CaseReport> {
+  async report(from: string, to: string, region?: string): Promise<CaseReport> {
     await this.#fresh(this.#i.cases);
+    const inRegion: estypes.QueryDslQueryContainer[] = region ? [{ prefix: { regions: region } }] : [];
     const created = { range: { created_at: { gte: from, lt: to } } };
     const res = await this.#es.search<CaseDoc>({
       index: this.#i.cases,
       size: 5,
-      query: { bool: { filter: [created] } },
+      query: { bool: { filter: [created, ...inRegion] } },
       sort: [{ priority: 'desc' }, { created_at: 'asc' }],
       _source: ['state.case'],
       aggs: {
@@ -420,7 +438,7 @@ export class EsCaseStore implements CaseStore {
     let rebuttalsPublished = 0;
     let escalations = 0;
     const inRange = (t: string | null) => t !== null && t >= from && t < to;
-    for await (const doc of this.#scan({ bool: { filter: [{ range: { updated_at: { gte: from } } }] } })) {
+    for await (const doc of this.#scan({ bool: { filter: [{ range: { updated_at: { gte: from } } }, ...inRegion] } })) {
       corrections += doc.state.corrections.filter((c) => inRange(c.createdAt)).length;
       rebuttalsPublished += doc.state.rebuttals.filter((r) => inRange(r.publishedAt)).length;
       escalations += doc.state.escalations.filter((e) => inRange(e.approvedAt)).length;
@@ -764,6 +782,8 @@ export class EsCaseStore implements CaseStore {
       verdict_due_at: c.verdictDueAt,
       escalated: state.escalations.some((e) => e.status !== 'pending_approval'),
       post_ids: over.post_ids ?? previous?.post_ids ?? [],
+      platforms: over.platforms ?? previous?.platforms ?? [],
+      regions: over.regions ?? previous?.regions ?? [],
       folded: over.folded ?? previous?.folded ?? [],
       correction_ids: state.corrections.map((x) => x.id),
       escalation_ids: state.escalations.map((x) => x.id),
@@ -1052,6 +1072,13 @@ export class EsCaseStore implements CaseStore {
       }
     }
   }
+}
+
+/** The list with `value` added once (null and undefined are not added). */
+function addTo(list: readonly string[] | undefined, value: string | null | undefined): string[] {
+  const out = [...(list ?? [])];
+  if (value && !out.includes(value)) out.push(value);
+  return out;
 }
 
 function totalOf(res: estypes.SearchResponse<unknown>): number {

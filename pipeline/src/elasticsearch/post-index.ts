@@ -20,6 +20,7 @@ interface PostDoc {
   flagged: boolean;
   platform: string;
   region: string | null;
+  claim_type: string | null;
   /** Folded syllables (đ→d, no tones), computed in Node: works on a minimal node without analysis plugins. */
   folded: string;
   /** Folded syllable bigrams as single tokens ("phong_toa"), for multi-syllable words. */
@@ -29,7 +30,12 @@ interface PostDoc {
 /** The post index, versioned behind an alias (see indices.ts and `kc migrate`). */
 export const POST_INDEX: IndexSpec = {
   name: 'posts',
-  version: 1,
+  // 2: claim_type, for the search filter by claim kind.
+  version: 2,
+  upgrade: (doc) => ({
+    ...doc,
+    claim_type: (doc.classification as { claimType?: string | null } | undefined)?.claimType ?? null,
+  }),
   mappings: {
     dynamic: 'strict',
     properties: {
@@ -41,6 +47,7 @@ export const POST_INDEX: IndexSpec = {
       flagged: { type: 'boolean' },
       platform: { type: 'keyword' },
       region: { type: 'keyword' },
+      claim_type: { type: 'keyword' },
       folded: { type: 'text', analyzer: 'whitespace' },
       bigrams: { type: 'keyword' },
     },
@@ -153,6 +160,14 @@ export class EsPostIndex implements PostIndex {
     await this.#fresh();
     const filter: object[] = [];
     if (query.flagged !== undefined) filter.push({ term: { flagged: query.flagged } });
+    if (query.platform) filter.push({ term: { platform: query.platform } });
+    if (query.region) filter.push({ prefix: { region: query.region } });
+    if (query.claimType && query.claimType.length > 0) filter.push({ terms: { claim_type: [...query.claimType] } });
+    if (query.from || query.to) {
+      filter.push({
+        range: { fetched_at: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } },
+      });
+    }
     const must: object[] = [];
     if (query.q !== undefined && query.q.trim() !== '') {
       const folded = syllables(foldText(query.q)).slice(0, 32);
@@ -216,6 +231,7 @@ function toDoc(post: Post, classification: IndexedPost['classification'], indexe
     flagged: classification.flagged,
     platform: post.platform,
     region: post.region,
+    claim_type: classification.claimType,
     folded,
     bigrams: [...bigrams],
   };

@@ -16,7 +16,7 @@ import {
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
-import { ftsQuery, ftsText } from './fts.js';
+import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
 const SCHEMA = [
   `CREATE TABLE cases (
@@ -128,6 +128,12 @@ const SCHEMA = [
   `CREATE TABLE audit_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);`,
   // 7: when a correction's due date was checked by a re-crawl.
   `ALTER TABLE corrections ADD COLUMN due_checked_at TEXT;`,
+  // 8: platform and region of each post of a case, for search filters and district reports.
+  `ALTER TABLE case_posts ADD COLUMN platform TEXT;
+   ALTER TABLE case_posts ADD COLUMN region TEXT;
+   CREATE INDEX case_posts_platform ON case_posts (platform, case_id);
+   CREATE INDEX case_posts_region ON case_posts (region, case_id);
+   CREATE INDEX cases_created ON cases (created_at);`,
 ];
 
 /** Schema of this store, applied at open (and by `kc migrate`). */
@@ -200,8 +206,8 @@ export class SqliteCaseStore implements CaseStore {
           )
           .run(post.classification.score, post.at, newReach, priorityOf(open.claim_type, newReach), open.id);
         this.#db
-          .prepare('INSERT INTO case_posts (post_id, case_id, attached_at) VALUES (?, ?, ?)')
-          .run(post.postId, open.id, post.at);
+          .prepare('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)')
+          .run(post.postId, open.id, post.at, post.platform ?? null, post.region ?? null);
         this.#db.prepare('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(open.id, text);
         this.#appendAudit(
           open.id,
@@ -237,8 +243,8 @@ export class SqliteCaseStore implements CaseStore {
           new Date(Date.now() + this.#verdictDeadlineMs).toISOString(),
         );
       this.#db
-        .prepare('INSERT INTO case_posts (post_id, case_id, attached_at) VALUES (?, ?, ?)')
-        .run(post.postId, caseId, post.at);
+        .prepare('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)')
+        .run(post.postId, caseId, post.at, post.platform ?? null, post.region ?? null);
       this.#db.prepare('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(caseId, text);
       this.#appendAudit(caseId, PIPELINE_ACTOR, 'case_opened', null, 'new', { postId: post.postId, claimKey }, post.at);
       return { caseId, created: true, attached: true };
@@ -262,6 +268,26 @@ export class SqliteCaseStore implements CaseStore {
     }
     if (query.escalatedOnly) {
       where.push(`EXISTS (SELECT 1 FROM escalations e WHERE e.case_id = c.id AND e.status != 'pending_approval')`);
+    }
+    if (query.claimType && query.claimType.length > 0) {
+      where.push(`c.claim_type IN (${query.claimType.map(() => '?').join(', ')})`);
+      params.push(...query.claimType);
+    }
+    if (query.platform) {
+      where.push('EXISTS (SELECT 1 FROM case_posts cp WHERE cp.case_id = c.id AND cp.platform = ?)');
+      params.push(query.platform);
+    }
+    if (query.region) {
+      where.push(`EXISTS (SELECT 1 FROM case_posts cp WHERE cp.case_id = c.id AND cp.region LIKE ? ESCAPE '\\')`);
+      params.push(likePrefix(query.region));
+    }
+    if (query.from) {
+      where.push('c.created_at >= ?');
+      params.push(query.from);
+    }
+    if (query.to) {
+      where.push('c.created_at < ?');
+      params.push(query.to);
     }
     if (query.q !== undefined && query.q.trim() !== '') {
       const match = ftsQuery(query.q);
@@ -288,28 +314,38 @@ export class SqliteCaseStore implements CaseStore {
     return row?.case_id ?? null;
   }
 
-  async report(from: string, to: string): Promise<CaseReport> {
+  async report(from: string, to: string, region?: string): Promise<CaseReport> {
+    // With a region, only the cases that have a post from there.
+    const inRegion = region
+      ? ` AND EXISTS (SELECT 1 FROM case_posts cp WHERE cp.case_id = cases.id AND cp.region LIKE @region ESCAPE '\\')`
+      : '';
+    const ofCase = (table: string) =>
+      region
+        ? ` AND ${table}.case_id IN (SELECT cp.case_id FROM case_posts cp WHERE cp.region LIKE @region ESCAPE '\\')`
+        : '';
+    const params = { from, to, ...(region ? { region: likePrefix(region) } : {}) };
     const group = (sql: string) =>
       Object.fromEntries(
-        (this.#db.prepare(sql).all(from, to) as { k: string | null; n: number }[]).map((r) => [r.k ?? 'unknown', r.n]),
+        (this.#db.prepare(sql).all(params) as { k: string | null; n: number }[]).map((r) => [r.k ?? 'unknown', r.n]),
       );
-    const count = (sql: string) => (this.#db.prepare(sql).get(from, to) as { n: number }).n;
+    const count = (sql: string) => (this.#db.prepare(sql).get(params) as { n: number }).n;
+    const opened = `created_at >= @from AND created_at < @to${inRegion}`;
     return {
-      casesByKind: group(
-        'SELECT claim_type AS k, COUNT(*) AS n FROM cases WHERE created_at >= ? AND created_at < ? GROUP BY k ORDER BY n DESC',
+      casesByKind: group(`SELECT claim_type AS k, COUNT(*) AS n FROM cases WHERE ${opened} GROUP BY k ORDER BY n DESC`),
+      casesByStatus: group(`SELECT status AS k, COUNT(*) AS n FROM cases WHERE ${opened} GROUP BY k ORDER BY n DESC`),
+      corrections: count(
+        `SELECT COUNT(*) AS n FROM corrections WHERE created_at >= @from AND created_at < @to${ofCase('corrections')}`,
       ),
-      casesByStatus: group(
-        'SELECT status AS k, COUNT(*) AS n FROM cases WHERE created_at >= ? AND created_at < ? GROUP BY k ORDER BY n DESC',
+      rebuttalsPublished: count(
+        `SELECT COUNT(*) AS n FROM rebuttals WHERE published_at >= @from AND published_at < @to${ofCase('rebuttals')}`,
       ),
-      corrections: count('SELECT COUNT(*) AS n FROM corrections WHERE created_at >= ? AND created_at < ?'),
-      rebuttalsPublished: count('SELECT COUNT(*) AS n FROM rebuttals WHERE published_at >= ? AND published_at < ?'),
-      escalations: count('SELECT COUNT(*) AS n FROM escalations WHERE approved_at >= ? AND approved_at < ?'),
+      escalations: count(
+        `SELECT COUNT(*) AS n FROM escalations WHERE approved_at >= @from AND approved_at < @to${ofCase('escalations')}`,
+      ),
       top: (
         this.#db
-          .prepare(
-            'SELECT * FROM cases WHERE created_at >= ? AND created_at < ? ORDER BY priority DESC, created_at LIMIT 5',
-          )
-          .all(from, to) as CaseRow[]
+          .prepare(`SELECT * FROM cases WHERE ${opened} ORDER BY priority DESC, created_at LIMIT 5`)
+          .all(params) as CaseRow[]
       ).map(toCase),
     };
   }

@@ -16,3 +16,8 @@ export function ftsQuery(input: string): string | null {
 export function ftsText(...parts: (string | null | undefined)[]): string {
   return foldText(parts.filter(Boolean).join('\n'));
 }
+
+/** A LIKE pattern matching values that start with `prefix`, with its own % and _ taken literally (ESCAPE '\\'). */
+export function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

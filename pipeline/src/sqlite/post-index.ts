@@ -2,7 +2,7 @@ import { ClassificationSchema, type EvidenceRef, PostSchema } from '../domain/in
 import { StorageError } from '../errors.js';
 import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
-import { ftsQuery, ftsText } from './fts.js';
+import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
 const SCHEMA = [
   `CREATE TABLE posts (
@@ -25,6 +25,14 @@ const SCHEMA = [
    UPDATE posts SET fts_rowid = (SELECT MAX(r) FROM fts_map WHERE fts_map.id = posts.id);
    DELETE FROM posts_fts WHERE rowid NOT IN (SELECT fts_rowid FROM posts WHERE fts_rowid IS NOT NULL);
    DROP TABLE temp.fts_map;`,
+  // 3: search filters (platform, region, claim kind) as columns, filled from the stored posts.
+  `ALTER TABLE posts ADD COLUMN platform TEXT;
+   ALTER TABLE posts ADD COLUMN region TEXT;
+   ALTER TABLE posts ADD COLUMN claim_type TEXT;
+   UPDATE posts SET platform = json_extract(doc, '$.platform'), region = json_extract(doc, '$.region'),
+     claim_type = json_extract(classification, '$.claimType');
+   CREATE INDEX posts_fetched ON posts (fetched_at);
+   CREATE INDEX posts_platform ON posts (platform, fetched_at);`,
 ];
 
 /** Schema of this store, applied at open (and by `kc migrate`). */
@@ -53,11 +61,12 @@ export class SqlitePostIndex implements PostIndex {
   async upsert(posts: readonly IndexedPost[]): Promise<void> {
     try {
       const put = this.#db.prepare(
-        `INSERT INTO posts (id, doc, classification, flagged, covid, score, fetched_at, indexed_at)
-         VALUES (@id, @doc, @classification, @flagged, @covid, @score, @fetched_at, @indexed_at)
+        `INSERT INTO posts (id, doc, classification, flagged, covid, score, fetched_at, indexed_at, platform, region, claim_type)
+         VALUES (@id, @doc, @classification, @flagged, @covid, @score, @fetched_at, @indexed_at, @platform, @region, @claim_type)
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, classification = excluded.classification,
            flagged = excluded.flagged, covid = excluded.covid, score = excluded.score,
-           fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at`,
+           fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at, platform = excluded.platform,
+           region = excluded.region, claim_type = excluded.claim_type`,
       );
       const previous = this.#db.prepare('SELECT fts_rowid FROM posts WHERE id = ?').pluck();
       const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE rowid = ?');
@@ -77,6 +86,9 @@ export class SqlitePostIndex implements PostIndex {
               score: classification.score,
               fetched_at: post.fetchedAt,
               indexed_at: indexedAt,
+              platform: post.platform,
+              region: post.region,
+              claim_type: classification.claimType,
             });
             const row = fts.run(post.id, ftsText(post.title, post.text, post.author?.name, post.author?.handle));
             link.run(row.lastInsertRowid, post.id);
@@ -125,28 +137,50 @@ export class SqlitePostIndex implements PostIndex {
   }
 
   async search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }> {
-    const flaggedClause = query.flagged === undefined ? '' : ` AND p.flagged = ${query.flagged ? 1 : 0}`;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.flagged !== undefined) where.push(`p.flagged = ${query.flagged ? 1 : 0}`);
+    if (query.platform) {
+      where.push('p.platform = ?');
+      params.push(query.platform);
+    }
+    if (query.region) {
+      where.push(`p.region LIKE ? ESCAPE '\\'`);
+      params.push(likePrefix(query.region));
+    }
+    if (query.claimType && query.claimType.length > 0) {
+      where.push(`p.claim_type IN (${query.claimType.map(() => '?').join(', ')})`);
+      params.push(...query.claimType);
+    }
+    if (query.from) {
+      where.push('p.fetched_at >= ?');
+      params.push(query.from);
+    }
+    if (query.to) {
+      where.push('p.fetched_at < ?');
+      params.push(query.to);
+    }
+    let from = 'FROM posts p';
+    let order = 'p.fetched_at DESC';
     if (query.q !== undefined && query.q.trim() !== '') {
       const match = ftsQuery(query.q);
       if (!match) return { items: [], total: 0 };
-      const from = `FROM posts_fts f JOIN posts p ON p.id = f.id WHERE posts_fts MATCH ?${flaggedClause}`;
-      const total = (this.#db.prepare(`SELECT COUNT(*) AS n ${from}`).get(match) as { n: number }).n;
-      const rows = this.#db
-        .prepare(`SELECT p.doc, p.classification, p.indexed_at ${from} ORDER BY bm25(posts_fts) LIMIT ? OFFSET ?`)
-        .all(match, query.limit, query.offset) as Row[];
-      return { items: rows.map(toIndexed), total };
+      from = 'FROM posts_fts f JOIN posts p ON p.id = f.id';
+      where.unshift('posts_fts MATCH ?');
+      params.unshift(match);
+      order = 'bm25(posts_fts)';
     }
-    const from = `FROM posts p WHERE 1 = 1${flaggedClause}`;
-    const total = (this.#db.prepare(`SELECT COUNT(*) AS n ${from}`).get() as { n: number }).n;
+    const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    const total = (this.#db.prepare(`SELECT COUNT(*) AS n ${from}${clause}`).get(...params) as { n: number }).n;
     const rows = this.#db
-      .prepare(`SELECT p.doc, p.classification, p.indexed_at ${from} ORDER BY p.fetched_at DESC LIMIT ? OFFSET ?`)
-      .all(query.limit, query.offset) as Row[];
+      .prepare(`SELECT p.doc, p.classification, p.indexed_at ${from}${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...params, query.limit, query.offset) as Row[];
     return { items: rows.map(toIndexed), total };
   }
 
   async stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }> {
-    const regionClause = region ? ` AND json_extract(doc, '$.region') LIKE ? || '%'` : '';
-    const params: unknown[] = [from, to, ...(region ? [region] : [])];
+    const regionClause = region ? ` AND region LIKE ? ESCAPE '\\'` : '';
+    const params: unknown[] = [from, to, ...(region ? [likePrefix(region)] : [])];
     const row = this.#db
       .prepare(
         `SELECT COUNT(*) AS monitored, COALESCE(SUM(flagged), 0) AS flagged FROM posts

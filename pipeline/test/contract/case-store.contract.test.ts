@@ -268,4 +268,42 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
     expect(await store.claimDueCorrections(new Date().toISOString())).toEqual([]);
     await store.close();
   });
+  it('filters cases by claim kind, platform, region (prefix) and opening date, and reports a district', async () => {
+    const { store } = await open();
+    const lockdownGiaLai = await store.recordFlaggedPost({
+      ...flagged('p_1'),
+      platform: 'facebook',
+      region: 'Gia Lai / TP. Pleiku',
+    });
+    await store.recordFlaggedPost({ ...flagged('p_2'), platform: 'zalo', region: 'Gia Lai / Chư Sê' });
+    const cure = await store.recordFlaggedPost({
+      ...flagged('p_3', 'Xông hơi sả chanh diệt virus corona trong phổi, khỏi covid'),
+      platform: 'web',
+      region: 'Đà Nẵng',
+    });
+    const total = async (q: Omit<Parameters<typeof store.list>[0], 'limit' | 'offset'>) =>
+      (await store.list({ ...q, limit: 10, offset: 0 })).total;
+    expect(await total({})).toBe(2);
+    expect(await total({ platform: 'zalo' })).toBe(1);
+    expect(await total({ platform: 'youtube' })).toBe(0);
+    expect(await total({ region: 'Gia Lai' })).toBe(1);
+    expect(await total({ region: 'Đà Nẵng' })).toBe(1);
+    expect(await total({ region: '%' })).toBe(0);
+    expect(await total({ claimType: ['false_cure'] })).toBe(1);
+    expect(await total({ claimType: ['false_cure', 'fake_order'] })).toBe(2);
+    const list = await store.list({ region: 'Gia Lai', limit: 10, offset: 0 });
+    expect(list.items.map((c) => c.id)).toEqual([lockdownGiaLai.caseId]);
+    const hour = 3_600_000;
+    const from = new Date(Date.now() - hour).toISOString();
+    const to = new Date(Date.now() + hour).toISOString();
+    expect(await total({ from, to })).toBe(2);
+    expect(await total({ to: from })).toBe(0);
+    const all = await store.report(from, to);
+    expect(Object.values(all.casesByKind).reduce((a, b) => a + b, 0)).toBe(2);
+    const district = await store.report(from, to, 'Đà Nẵng');
+    expect(district.casesByKind).toEqual({ false_cure: 1 });
+    expect(district.top.map((c) => c.id)).toEqual([cure.caseId]);
+    expect((await store.report(from, to, 'Kon Tum')).top).toEqual([]);
+    await store.close();
+  });
 });

@@ -94,4 +94,32 @@ describe.each(adapters)('PostIndex contract: %s', (_name, open) => {
     expect(await index.stats(from, to, 'Gia Lai')).toEqual({ monitored: 1, flagged: 1 });
     await index.close();
   }, 60_000);
+  it('filters by platform, region (prefix), claim kind and time range, with or without words', async () => {
+    const index = await open();
+    const at = (day: number) => new Date(Date.UTC(2021, 6, day, 3)).toISOString();
+    await index.upsert([
+      entry('Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường', {
+        platform: 'facebook',
+        region: 'Gia Lai / TP. Pleiku',
+        fetchedAt: at(1),
+      }),
+      entry('Xông hơi sả chanh diệt virus corona trong phổi', { platform: 'web', region: 'Gia Lai', fetchedAt: at(3) }),
+      entry('Phong tỏa chợ Hàn từ 0h mai, cấm bán hàng', { platform: 'zalo', region: 'Đà Nẵng', fetchedAt: at(5) }),
+      entry('Giá cà phê hôm nay', { platform: 'facebook', region: '50%_x', fetchedAt: at(5) }),
+    ]);
+    const total = async (q: Omit<Parameters<typeof index.search>[0], 'limit' | 'offset'>) =>
+      (await index.search({ ...q, limit: 10, offset: 0 })).total;
+    expect(await total({ platform: 'facebook' })).toBe(2);
+    expect(await total({ region: 'Gia Lai' })).toBe(2);
+    expect(await total({ region: 'Gia Lai / TP. Pleiku' })).toBe(1);
+    expect(await total({ region: '%' })).toBe(0);
+    expect(await total({ region: '50%_' })).toBe(1);
+    expect(await total({ claimType: ['fake_order'] })).toBe(2);
+    expect(await total({ claimType: ['false_cure', 'fake_order'] })).toBe(3);
+    expect(await total({ from: at(2), to: at(5) })).toBe(1);
+    expect(await total({ from: at(5) })).toBe(2);
+    expect(await total({ q: 'phong toa', region: 'Gia Lai' })).toBe(1);
+    expect(await total({ q: 'phong toa', platform: 'zalo', flagged: true })).toBe(1);
+    await index.close();
+  }, 60_000);
 });

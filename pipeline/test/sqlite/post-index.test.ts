@@ -29,6 +29,9 @@ describe('SqlitePostIndex schema migration', () => {
     const index = SqlitePostIndex.create({ file });
     expect(await index.count()).toBe(1);
     expect((await index.search({ q: 'xông hơi', limit: 10, offset: 0 })).total).toBe(1);
+    // Schema 3 filled the filter columns from the stored posts.
+    expect((await index.search({ platform: 'web', limit: 10, offset: 0 })).total).toBe(1);
+    expect((await index.search({ platform: 'zalo', limit: 10, offset: 0 })).total).toBe(0);
     await index.upsert([{ post: { ...post, text: 'Giá cà phê hôm nay' }, classification: c, indexedAt: 'y' }]);
     expect((await index.search({ q: 'xông hơi', limit: 10, offset: 0 })).total).toBe(0);
     expect((await index.search({ q: 'cà phê', limit: 10, offset: 0 })).total).toBe(1);
@@ -36,7 +39,7 @@ describe('SqlitePostIndex schema migration', () => {
 
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM posts_fts').pluck().get()).toBe(1);
-    expect(db.prepare(`SELECT version FROM schema_migrations WHERE component = 'post_index'`).pluck().get()).toBe(2);
+    expect(db.prepare(`SELECT version FROM schema_migrations WHERE component = 'post_index'`).pluck().get()).toBe(3);
     db.close();
   });
 });
