@@ -16,6 +16,7 @@ import { errorPlugin } from './plugins/errors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { documentRoutes } from './routes/documents.js';
+import { searchRoutes } from './routes/search.js';
 import { systemRoutes } from './routes/system.js';
 import { tipRoutes } from './routes/tips.js';
 
@@ -79,6 +80,7 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
   await app.register(authRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
   await app.register(systemRoutes, { ctx });
+  await app.register(searchRoutes, { ctx });
   await app.register(documentRoutes, {
     ctx,
     heading: {

@@ -15,6 +15,11 @@ export const AUTHZ = {
   'GET /api/system/status': ALL,
   'GET /api/evidence/:sha256': ALL,
   'GET /api/cases': ALL,
+  // Posts of every case, escalated or not: not for the police liaison.
+  'GET /api/posts': ['analyst', 'supervisor', 'press_office', 'admin'],
+  'GET /api/saved-searches': ALL,
+  'POST /api/saved-searches': ALL,
+  'DELETE /api/saved-searches/:id': ALL,
   'GET /api/cases/:id': ALL,
   'GET /api/cases/:id/audit': ['analyst', 'supervisor', 'police_liaison', 'admin'],
   'POST /api/cases/:id/comments': ['analyst', 'supervisor', 'press_office', 'police_liaison'],

@@ -187,6 +187,62 @@ describe('case API', () => {
     expect((await send('198.51.100.1', '203.0.113.10')).statusCode).toBe(429);
   });
 
+  it('searches posts and cases with filters, and keeps saved searches per user', async () => {
+    ctx = await build();
+    const get = (url: string, role: Parameters<typeof ctx.as>[0] = 'analyst') =>
+      ctx.app.inject({ method: 'GET', url, headers: ctx.as(role) });
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await get('/api/posts?q=phong%20toa&flagged=true&platform=web')).json().total).toBe(1);
+    expect((await get('/api/posts?q=phong%20toa&platform=zalo')).json().total).toBe(0);
+    expect((await get(`/api/posts?claimType=fake_order&from=${today}&to=${today}`)).json().total).toBe(1);
+    expect((await get('/api/posts?to=2021-07-25')).json().total).toBe(0);
+    expect((await get('/api/cases?claimType=fake_order,false_cure&platform=web')).json().total).toBe(1);
+    expect((await get('/api/cases?claimType=false_cure')).json().total).toBe(0);
+    expect((await get('/api/cases?region=Kon%20Tum')).json().total).toBe(0);
+    const bad = await get('/api/cases?claimType=rumour&from=yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['querystring.claimType', 'querystring.from']);
+    expect((await get('/api/posts', 'police_liaison')).statusCode).toBe(403);
+
+    const save = (role: Parameters<typeof ctx.as>[0], payload: object) =>
+      ctx.app.inject({ method: 'POST', url: '/api/saved-searches', headers: ctx.as(role), payload });
+    const mine = await save('analyst', {
+      name: 'Phong tỏa',
+      target: 'cases',
+      query: { q: 'phong toa', sort: 'priority' },
+    });
+    expect(mine.statusCode).toBe(201);
+    expect(mine.json()).toMatchObject({
+      name: 'Phong tỏa',
+      target: 'cases',
+      query: { q: 'phong toa', sort: 'priority' },
+    });
+    expect((await save('analyst', { name: 'Phong tỏa', target: 'posts', query: {} })).statusCode).toBe(409);
+    const invalid = await save('analyst', { name: 'Sai', target: 'cases', query: { status: 'gone', colour: 'red' } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().fields.map((f: { field: string }) => f.field)).toEqual(['body.query.status']);
+    const unknown = await save('analyst', { name: 'Sai', target: 'posts', query: { colour: 'red' } });
+    expect(unknown.json().fields).toEqual([{ field: 'body.query.colour', message: 'not a search parameter' }]);
+    expect((await save('supervisor', { name: 'Phong tỏa', target: 'posts', query: {} })).statusCode).toBe(201);
+
+    const list = (await get('/api/saved-searches')).json().items;
+    expect(list.map((x: { name: string }) => x.name)).toEqual(['Phong tỏa']);
+    // Running it is the list call with its query string.
+    const run = await get(`/api/cases?${new URLSearchParams(list[0].query)}`);
+    expect(run.json().total).toBe(1);
+    const del = (role: Parameters<typeof ctx.as>[0]) =>
+      ctx.app.inject({ method: 'DELETE', url: `/api/saved-searches/${list[0].id}`, headers: ctx.as(role) });
+    expect((await del('supervisor')).statusCode).toBe(404); // not theirs
+    expect((await del('analyst')).statusCode).toBe(204);
+    expect((await get('/api/saved-searches')).json().items).toEqual([]);
+    expect((await get('/api/saved-searches', 'supervisor')).json().items).toHaveLength(1);
+  });
+
   it('keeps poster identity to three roles, audits every view, lists the cases of a poster and merges records', async () => {
     ctx = await build();
     const h = ctx.as('analyst');

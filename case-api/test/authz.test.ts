@@ -14,8 +14,16 @@ describe('authorization matrix', () => {
   let otherPosterId: string;
   let rebuttalId: string;
   let correctionId: string;
+  let savedSearchId: string;
   beforeAll(async () => {
     ctx = await build();
+    const saved = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/saved-searches',
+      headers: ctx.as('analyst'),
+      payload: { name: 'Phong tỏa', target: 'cases', query: { q: 'phong toa' } },
+    });
+    savedSearchId = saved.json().id;
     // A case escalated and approved, so the police liaison may see it and every route has a target.
     const h = ctx.as('analyst');
     await ctx.app.inject({
@@ -75,6 +83,7 @@ describe('authorization matrix', () => {
   const bodies: Partial<Record<RouteKey, unknown>> = {
     'POST /api/auth/login': { username: 'analyst', password: PASSWORD },
     'POST /api/tips': { url: 'https://example.vn/bai', note: 'x' },
+    'POST /api/saved-searches': { name: 'Tin giả Gia Lai', target: 'posts', query: { region: 'Gia Lai' } },
     'POST /api/cases/:id/comments': { text: 'Đã kiểm tra nguồn.' },
     'POST /api/cases/:id/assign': { assignee: 'supervisor' },
     'POST /api/cases/:id/verdict': { verdict: 'false' },
@@ -97,15 +106,17 @@ describe('authorization matrix', () => {
 
   it.each(cases)('%s as %s', async (route, role) => {
     const [method, path] = route.split(' ') as [string, string];
-    const target = route.includes('/api/escalations')
-      ? escalationId
-      : route.includes('/api/posters')
-        ? posterId
-        : route.includes('/api/rebuttals')
-          ? rebuttalId
-          : route.includes('/api/corrections')
-            ? correctionId
-            : ctx.caseId;
+    const target = route.includes('/api/saved-searches')
+      ? savedSearchId
+      : route.includes('/api/escalations')
+        ? escalationId
+        : route.includes('/api/posters')
+          ? posterId
+          : route.includes('/api/rebuttals')
+            ? rebuttalId
+            : route.includes('/api/corrections')
+              ? correctionId
+              : ctx.caseId;
     const url = `${path.replace(':id', target).replace(':sha256', '0'.repeat(64))}${
       route === 'GET /api/reports/weekly' ? '?from=2021-07-19&to=2021-07-25' : ''
     }`;

@@ -74,6 +74,8 @@ export async function build(
     classification,
     author: post.author,
     at: post.fetchedAt,
+    platform: post.platform,
+    region: post.region,
   });
   const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
   return {

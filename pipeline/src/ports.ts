@@ -17,6 +17,7 @@ import type {
   PosterIdentity,
   Rebuttal,
   Role,
+  SavedSearch,
   User,
   Verdict,
 } from './domain/index.js';
@@ -281,6 +282,14 @@ export interface UserStore {
   /** The user of a live session, or null when unknown or expired. */
   resolveSession(token: string): Promise<User | null>;
   revokeSession(token: string): Promise<void>;
+  /** Saves a named search of the user; ConflictError when the name is taken or the user has too many. */
+  saveSearch(
+    userId: string,
+    input: { name: string; target: SavedSearch['target']; query: Record<string, string> },
+  ): Promise<SavedSearch>;
+  listSearches(userId: string): Promise<SavedSearch[]>;
+  /** False when the user has no search with that id. */
+  deleteSearch(userId: string, id: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

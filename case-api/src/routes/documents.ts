@@ -75,7 +75,10 @@ export const documentRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext; headin
       // The range is whole days in Vietnam time: [from 00:00, to + 1 day 00:00) at UTC+7.
       const start = new Date(`${from}T00:00:00+07:00`).toISOString();
       const end = new Date(Date.parse(`${to}T00:00:00+07:00`) + 86_400_000).toISOString();
-      const [posts, cases] = await Promise.all([ctx.index.stats(start, end, district), ctx.cases.report(start, end)]);
+      const [posts, cases] = await Promise.all([
+        ctx.index.stats(start, end, district),
+        ctx.cases.report(start, end, district),
+      ]);
       const report: WeeklyReport = {
         from,
         to,

@@ -2,6 +2,7 @@ import {
   CaseEventSchema,
   CaseSchema,
   CaseStatusSchema,
+  ClaimKindSchema,
   ClassificationSchema,
   CorrectionSchema,
   EscalationSchema,
@@ -9,6 +10,8 @@ import {
   PosterSchema,
   PostSchema,
   RebuttalSchema,
+  SAVED_SEARCH_TARGETS,
+  SavedSearchSchema,
   VerdictSchema,
 } from '@kc/pipeline/domain';
 import { z } from 'zod';
@@ -18,31 +21,85 @@ const trimmed = (max: number) => z.string().trim().min(1).max(max);
 export const CaseIdParams = z.object({ id: z.string().regex(/^c_[0-9a-f]{16}$/, 'not a case id') });
 export const EscalationIdParams = z.object({ id: z.string().regex(/^es_[0-9a-f-]{36}$/, 'not an escalation id') });
 
-export const CaseListQuery = z.object({
-  status: z
+/** A comma-separated list of values of an enum ("new,in_review"). */
+function csvOf<T extends string>(values: readonly T[], what: string) {
+  return z
     .string()
+    .max(500)
     .optional()
     .transform((s, ctx) => {
       if (!s) return undefined;
       const parts = s.split(',').filter(Boolean);
       for (const p of parts) {
-        if (!CaseStatusSchema.safeParse(p).success) {
-          ctx.addIssue({ code: 'custom', message: `unknown status ${p}` });
+        if (!(values as readonly string[]).includes(p)) {
+          ctx.addIssue({ code: 'custom', message: `unknown ${what} ${p}` });
           return z.NEVER;
         }
       }
-      return parts as z.infer<typeof CaseStatusSchema>[];
-    }),
+      return parts as T[];
+    });
+}
+
+/**
+ * A bound of a time range: a day (YYYY-MM-DD, taken in Vietnam time, UTC+7) or an ISO date-time.
+ * `end` turns a day into the start of the next one, so `to=2021-07-25` includes that day.
+ */
+function bound(end: boolean) {
+  return z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })])
+    .optional()
+    .transform((v) => {
+      if (!v) return undefined;
+      if (v.length > 10) return new Date(v).toISOString();
+      return new Date(Date.parse(`${v}T00:00:00+07:00`) + (end ? 86_400_000 : 0)).toISOString();
+    });
+}
+
+/** Filters shared by the case list and the post search. */
+const SearchFilters = {
   q: z.string().max(500).optional(),
+  claimType: csvOf(ClaimKindSchema.options, 'claim kind'),
+  platform: z.string().trim().min(1).max(40).optional(),
+  /** District or province: matches regions that start with it ("Gia Lai" finds "Gia Lai / TP. Pleiku"). */
+  region: z.string().trim().min(1).max(200).optional(),
+  from: bound(false),
+  to: bound(true),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+
+export const CaseListQuery = z.object({
+  status: csvOf(CaseStatusSchema.options, 'status'),
   assignee: z.string().max(40).optional(),
   overdue: z
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true'),
   sort: z.enum(['updated', 'priority', 'created']).default('updated'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  ...SearchFilters,
 });
+
+export const PostSearchQuery = z.object({
+  flagged: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  ...SearchFilters,
+});
+
+export const PostList = z.object({
+  items: z.array(z.object({ post: PostSchema, classification: ClassificationSchema, indexedAt: z.string() })),
+  total: z.number().int(),
+});
+
+export const SavedSearchBody = z.object({
+  name: trimmed(100),
+  target: z.enum(SAVED_SEARCH_TARGETS),
+  /** The query string of GET /api/cases or /api/posts, as name → value. */
+  query: z.record(z.string().max(40), z.string().max(500)),
+});
+export const SavedSearchIdParams = z.object({ id: z.string().regex(/^ss_[0-9a-f-]{36}$/, 'not a saved search id') });
+export const SavedSearchList = z.object({ items: z.array(SavedSearchSchema) });
 
 export const CaseList = z.object({ items: z.array(CaseSchema), total: z.number().int() });
 

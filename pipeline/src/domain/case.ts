@@ -161,3 +161,15 @@ export const UserSchema = z.object({
   displayName: z.string().nullable(),
 });
 export type User = z.infer<typeof UserSchema>;
+
+export const SAVED_SEARCH_TARGETS = ['cases', 'posts'] as const;
+/** A user's named search: the query string of GET /api/cases or /api/posts, kept to run again. */
+export const SavedSearchSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  target: z.enum(SAVED_SEARCH_TARGETS),
+  query: z.record(z.string(), z.string()),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type SavedSearch = z.infer<typeof SavedSearchSchema>;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { type Role, RoleSchema, type User } from '../domain/index.js';
+import { type Role, RoleSchema, type SavedSearch, SavedSearchSchema, type User } from '../domain/index.js';
 import { ConflictError } from '../errors.js';
 import type { UserStore } from '../ports.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
@@ -24,7 +24,20 @@ const SCHEMA = [
      created_at TEXT NOT NULL,
      expires_at TEXT NOT NULL
    );`,
+  // 2: saved searches.
+  `CREATE TABLE saved_searches (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users (id),
+     name TEXT NOT NULL,
+     target TEXT NOT NULL,
+     query TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (user_id, name)
+   );`,
 ];
+
+/** Saved searches a user may keep. */
+export const MAX_SAVED_SEARCHES = 50;
 
 /** Schema of this store, applied at open (and by `kc migrate`). */
 export const USER_STORE_SCHEMA: SqliteSchema = { component: 'user_store', steps: SCHEMA };
@@ -124,6 +137,56 @@ export class SqliteUserStore implements UserStore {
 
   async revokeSession(token: string): Promise<void> {
     this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+  }
+
+  async saveSearch(
+    userId: string,
+    input: { name: string; target: SavedSearch['target']; query: Record<string, string> },
+  ): Promise<SavedSearch> {
+    const name = input.name.trim();
+    if (!name || name.length > 100) throw new TypeError('a saved search needs a name of 1–100 characters');
+    const search: SavedSearch = {
+      id: `ss_${randomUUID()}`,
+      userId,
+      name,
+      target: input.target,
+      query: { ...input.query },
+      createdAt: new Date().toISOString(),
+    };
+    this.#db
+      .transaction(() => {
+        const n = this.#db.prepare('SELECT COUNT(*) FROM saved_searches WHERE user_id = ?').pluck().get(userId) as number;
+        if (n >= MAX_SAVED_SEARCHES) throw new ConflictError(`at most ${MAX_SAVED_SEARCHES} saved searches per user`);
+        const taken = this.#db.prepare('SELECT 1 FROM saved_searches WHERE user_id = ? AND name = ?').get(userId, name);
+        if (taken) throw new ConflictError(`a saved search named ${name} exists`);
+        this.#db
+          .prepare(
+            'INSERT INTO saved_searches (id, user_id, name, target, query, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(search.id, userId, name, search.target, JSON.stringify(search.query), search.createdAt);
+      })
+      .immediate();
+    return search;
+  }
+
+  async listSearches(userId: string): Promise<SavedSearch[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM saved_searches WHERE user_id = ? ORDER BY name')
+      .all(userId) as { id: string; user_id: string; name: string; target: string; query: string; created_at: string }[];
+    return rows.map((r) =>
+      SavedSearchSchema.parse({
+        id: r.id,
+        userId: r.user_id,
+        name: r.name,
+        target: r.target,
+        query: JSON.parse(r.query),
+        createdAt: r.created_at,
+      }),
+    );
+  }
+
+  async deleteSearch(userId: string, id: string): Promise<boolean> {
+    return this.#db.prepare('DELETE FROM saved_searches WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
   }
 
   async close(): Promise<void> {
