@@ -23,7 +23,21 @@ const CLAIM = {
   shortage_panic: 'Hoang mang khan hiếm',
   conspiracy: 'Thuyết âm mưu',
   forged_document: 'Văn bản giả',
+  fake_test_result: 'Kết quả xét nghiệm giả',
 };
+const PLATFORM = {
+  web: 'Báo điện tử, trang web',
+  facebook: 'Facebook',
+  zalo: 'Zalo',
+  youtube: 'YouTube',
+  tiktok: 'TikTok',
+  forum: 'Diễn đàn',
+  tip: 'Tin báo của người dân',
+};
+/** Roles that may read the weekly report (the API's authorization table decides; this only hides links). */
+const REPORT_ROLES = ['analyst', 'supervisor', 'press_office', 'admin'];
+/** Filters of the triage queue, passed to GET /api/cases as they are. */
+const QUEUE_FILTERS = ['status', 'q', 'claimType', 'platform', 'region', 'from', 'to'];
 const ROLE = {
   analyst: 'Chuyên viên thanh tra',
   supervisor: 'Lãnh đạo Thanh tra',
@@ -170,37 +184,102 @@ function loginView() {
 
 async function queueView(params) {
   const user = session.user;
-  const status = params.get('status') || '';
-  const q = params.get('q') || '';
   const query = new URLSearchParams({ limit: '100', sort: 'priority' });
-  if (status) query.set('status', status);
-  if (q) query.set('q', q);
-  const data = await api('GET', `/api/cases?${query}`);
-  const statusSelect = h(
-    'select',
-    { id: 'filter-status', name: 'status' },
-    h('option', { value: '' }, 'Tất cả trạng thái'),
-    ...Object.entries(STATUS).map(([k, v]) => h('option', { value: k, selected: k === status }, v)),
-  );
+  for (const k of QUEUE_FILTERS) if (params.get(k)) query.set(k, /** @type {string} */ (params.get(k)));
+  const [data, saved] = await Promise.all([
+    api('GET', `/api/cases?${query}`),
+    api('GET', '/api/saved-searches').catch(() => ({ items: [] })),
+  ]);
+  const select = (id, label, options, value) =>
+    h(
+      'select',
+      { id, name: id },
+      h('option', { value: '' }, label),
+      ...Object.entries(options).map(([k, v]) => h('option', { value: k, selected: k === value }, v)),
+    );
+  const statusSelect = select('filter-status', 'Tất cả trạng thái', STATUS, params.get('status') || '');
+  const kindSelect = select('filter-kind', 'Mọi loại tin', CLAIM, params.get('claimType') || '');
+  const platformSelect = select('filter-platform', 'Mọi nền tảng', PLATFORM, params.get('platform') || '');
   const search = h('input', {
     id: 'filter-q',
     name: 'q',
-    value: q,
+    value: params.get('q') || '',
     placeholder: 'Tìm theo nội dung (có dấu hoặc không dấu)',
   });
+  const region = h('input', {
+    id: 'filter-region',
+    name: 'region',
+    value: params.get('region') || '',
+    placeholder: 'Tỉnh hoặc huyện, ví dụ Gia Lai',
+  });
+  const from = h('input', { id: 'filter-from', name: 'from', type: 'date', value: params.get('from') || '' });
+  const to = h('input', { id: 'filter-to', name: 'to', type: 'date', value: params.get('to') || '' });
   const filters = h(
     'form',
     { class: 'filters', id: 'filters' },
     h('div', {}, h('label', { for: 'filter-q' }, 'Tìm kiếm'), search),
     h('div', {}, h('label', { for: 'filter-status' }, 'Trạng thái'), statusSelect),
+    h('div', {}, h('label', { for: 'filter-kind' }, 'Loại tin'), kindSelect),
+    h('div', {}, h('label', { for: 'filter-platform' }, 'Nền tảng'), platformSelect),
+    h('div', {}, h('label', { for: 'filter-region' }, 'Địa bàn'), region),
+    h('div', {}, h('label', { for: 'filter-from' }, 'Từ ngày'), from),
+    h('div', {}, h('label', { for: 'filter-to' }, 'Đến ngày'), to),
     h('button', { type: 'submit' }, 'Lọc'),
   );
+  const current = () => {
+    const p = new URLSearchParams();
+    const set = (k, v) => {
+      if (v.trim()) p.set(k, v.trim());
+    };
+    set('status', statusSelect.value);
+    set('q', search.value);
+    set('claimType', kindSelect.value);
+    set('platform', platformSelect.value);
+    set('region', region.value);
+    set('from', from.value);
+    set('to', to.value);
+    return p;
+  };
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    const p = new URLSearchParams();
-    if (statusSelect.value) p.set('status', statusSelect.value);
-    if (search.value.trim()) p.set('q', search.value.trim());
+    location.hash = `#/?${current()}`;
+  });
+
+  // Saved searches: the filters under a name, kept per user by the API.
+  const mine = saved.items.filter((x) => x.target === 'cases');
+  const savedSelect = h(
+    'select',
+    { id: 'saved-searches', 'aria-label': 'Tìm kiếm đã lưu' },
+    h('option', { value: '' }, mine.length ? 'Tìm kiếm đã lưu…' : 'Chưa có tìm kiếm đã lưu'),
+    ...mine.map((x) => h('option', { value: x.id }, x.name)),
+  );
+  savedSelect.addEventListener('change', () => {
+    const chosen = mine.find((x) => x.id === savedSelect.value);
+    if (!chosen) return;
+    const p = new URLSearchParams(chosen.query);
+    p.delete('limit');
+    p.delete('sort');
     location.hash = `#/?${p}`;
+  });
+  const saveName = h('input', { id: 'save-name', placeholder: 'Tên tìm kiếm', maxlength: 100 });
+  const saveForm = h(
+    'form',
+    { class: 'filters saved', id: 'save-search' },
+    h('div', {}, savedSelect),
+    h('div', {}, saveName),
+    h('button', { type: 'submit' }, 'Lưu tìm kiếm'),
+  );
+  saveForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const name = saveName.value.trim();
+    if (!name) return toast('Hãy đặt tên cho tìm kiếm.', true);
+    try {
+      await api('POST', '/api/saved-searches', { name, target: 'cases', query: Object.fromEntries(current()) });
+      toast(`Đã lưu tìm kiếm “${name}”.`);
+      render();
+    } catch (err) {
+      toast(err.message, true);
+    }
   });
   const rows = data.items.map((c) => {
     const tr = h(
@@ -236,6 +315,7 @@ async function queueView(params) {
     {},
     h('h1', {}, title),
     filters,
+    saveForm,
     h('p', { class: 'muted', id: 'case-total' }, `${data.total} vụ việc`),
     h(
       'table',
@@ -631,6 +711,129 @@ function actionForms(v, act) {
   return out;
 }
 
+// ---------------------------------------------------------------- weekly report
+
+/** A day in Vietnam time (YYYY-MM-DD), `daysAgo` days before today. */
+function vnDay(daysAgo = 0) {
+  return new Date(Date.now() + 7 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Downloads an API file with the session's token (a plain link could not send it). */
+async function download(path, filename) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${session.token}` } });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw new Error(data.message || `Lỗi ${res.status}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function reportView(params) {
+  const from = params.get('from') || vnDay(6);
+  const to = params.get('to') || vnDay(0);
+  const district = params.get('district') || '';
+  const query = new URLSearchParams({ from, to });
+  if (district) query.set('district', district);
+  const r = await api('GET', `/api/reports/weekly?${query}&format=json`);
+  const fromInput = h('input', { id: 'report-from', type: 'date', value: from, required: true });
+  const toInput = h('input', { id: 'report-to', type: 'date', value: to, required: true });
+  const districtInput = h('input', { id: 'report-district', value: district, placeholder: 'Toàn tỉnh' });
+  const form = h(
+    'form',
+    { class: 'filters', id: 'report-form' },
+    h('div', {}, h('label', { for: 'report-from' }, 'Từ ngày'), fromInput),
+    h('div', {}, h('label', { for: 'report-to' }, 'Đến ngày'), toInput),
+    h('div', {}, h('label', { for: 'report-district' }, 'Địa bàn'), districtInput),
+    h('button', { type: 'submit' }, 'Xem báo cáo'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams({ from: fromInput.value, to: toInput.value });
+    if (districtInput.value.trim()) p.set('district', districtInput.value.trim());
+    location.hash = `#/report?${p}`;
+  });
+  const file = (format, label) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        id: `report-${format}`,
+        onclick: () =>
+          download(`/api/reports/weekly?${query}&format=${format}`, `bao-cao-tuan-${from}-${to}.${format}`).catch(
+            (err) => toast(err.message, true),
+          ),
+      },
+      label,
+    );
+  const table = (id, head, rows) =>
+    h(
+      'table',
+      { id },
+      h('thead', {}, h('tr', {}, ...head.map((x) => h('th', {}, x)))),
+      h(
+        'tbody',
+        {},
+        rows.length
+          ? rows.map((row) => h('tr', {}, ...row.map((x) => h('td', {}, String(x)))))
+          : h('tr', {}, h('td', { colspan: head.length }, 'Không có.')),
+      ),
+    );
+  const unusual = r.unusual.map((c) =>
+    h(
+      'li',
+      {},
+      h('a', { href: `#/cases/${c.id}` }, c.title),
+      h(
+        'span',
+        { class: 'muted' },
+        ` · ${c.claimType ? CLAIM[c.claimType] || c.claimType : '—'} · ${STATUS[c.status] || c.status}`,
+      ),
+    ),
+  );
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Báo cáo tuần'),
+    form,
+    h(
+      'p',
+      { class: 'muted', id: 'report-scope' },
+      `Từ ${r.from} đến ${r.to} · ${r.district ? `Địa bàn: ${r.district}` : 'Toàn tỉnh'}`,
+    ),
+    h('div', { class: 'actions' }, file('docx', 'Tải báo cáo (DOCX)'), file('csv', 'Tải số liệu (CSV)')),
+    table(
+      'report-summary',
+      ['Chỉ tiêu', 'Số lượng'],
+      [
+        ['Bài đăng được giám sát', r.monitoredPosts],
+        ['Bài đăng bị gắn cờ', r.flaggedPosts],
+        ['Yêu cầu cải chính', r.corrections],
+        ['Tin phản bác đã đăng', r.rebuttals],
+        ['Chuyển công an', r.escalations],
+      ],
+    ),
+    h('h2', {}, 'Vụ việc theo loại tin'),
+    table(
+      'report-kinds',
+      ['Loại tin', 'Số vụ việc'],
+      Object.entries(r.casesByKind).map(([k, n]) => [CLAIM[k] || k, n]),
+    ),
+    h('h2', {}, 'Vụ việc theo kết quả xử lý'),
+    table(
+      'report-outcomes',
+      ['Kết quả', 'Số vụ việc'],
+      Object.entries(r.casesByOutcome).map(([k, n]) => [STATUS[k] || k, n]),
+    ),
+    h('h2', {}, 'Thông tin bất thường trên địa bàn'),
+    h('ol', { id: 'report-unusual' }, ...unusual),
+  );
+}
+
 // ---------------------------------------------------------------- router
 
 async function render() {
@@ -640,13 +843,21 @@ async function render() {
   who.textContent = user ? `${user.displayName || user.username} · ${ROLE[user.role] || user.role}` : '';
   logout.hidden = !user;
   if (!user || !session.token) {
+    /** @type {HTMLElement} */ (document.getElementById('nav')).hidden = true;
     main.replaceChildren(loginView());
     return;
   }
+  const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
+  nav.replaceChildren(
+    h('a', { href: '#/' }, user.role === 'police_liaison' ? 'Hồ sơ chuyển đến' : 'Hàng đợi'),
+    REPORT_ROLES.includes(user.role) ? h('a', { href: '#/report', id: 'nav-report' }, 'Báo cáo tuần') : null,
+  );
+  nav.hidden = false;
   const [path, query] = (location.hash.slice(1) || '/').split('?');
+  const params = new URLSearchParams(query || '');
   try {
     const m = /^\/cases\/([\w-]+)$/.exec(path);
-    const view = m ? await caseView(m[1]) : await queueView(new URLSearchParams(query || ''));
+    const view = m ? await caseView(m[1]) : path === '/report' ? await reportView(params) : await queueView(params);
     main.replaceChildren(view);
   } catch (err) {
     main.replaceChildren(h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, 'Về hàng đợi')));

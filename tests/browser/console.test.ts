@@ -91,4 +91,56 @@ describe('console in Chromium', () => {
     await page.waitForSelector('#login-form');
     await page.close();
   });
+  it('analyst: filters the queue by claim kind and platform, saves the search and runs it again', async () => {
+    const page = await login('phantich');
+    await page.selectOption('#filter-kind', 'false_cure');
+    await page.click('#filters button[type=submit]');
+    await expect.poll(() => page.locator('tr.case-row').count()).toBe(1);
+    await page.selectOption('#filter-platform', 'zalo');
+    await page.click('#filters button[type=submit]');
+    await expect.poll(() => page.textContent('#case-total')).toBe('0 vụ việc');
+    await page.selectOption('#filter-platform', '');
+    await page.click('#filters button[type=submit]');
+    await expect.poll(() => page.locator('tr.case-row').count()).toBe(1);
+    await page.fill('#save-name', 'Mẹo chữa bệnh sai');
+    await page.click('#save-search button[type=submit]');
+    await expect.poll(() => page.locator('#saved-searches option').count()).toBe(2);
+
+    await page.goto(`${app.url}/#/`);
+    await expect.poll(() => page.locator('tr.case-row').count()).toBe(3);
+    await page.selectOption('#saved-searches', { label: 'Mẹo chữa bệnh sai' });
+    await expect.poll(() => page.locator('tr.case-row').count()).toBe(1);
+    expect(await page.inputValue('#filter-kind')).toBe('false_cure');
+    await page.screenshot({ path: join(SHOTS, 'saved-search.png'), fullPage: true });
+    expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+    await page.close();
+  });
+
+  it('supervisor: reads the weekly report on screen, by district, and downloads it as DOCX', async () => {
+    const page = await login('giamsat');
+    await page.click('#nav-report');
+    await page.waitForSelector('#report-summary');
+    expect(await page.textContent('h1')).toBe('Báo cáo tuần');
+    const cell = (label: string) =>
+      page.locator('#report-summary tr', { hasText: label }).locator('td').nth(1).textContent();
+    expect(await cell('Bài đăng được giám sát')).toBe('12');
+    expect(Number(await cell('Bài đăng bị gắn cờ'))).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('#report-kinds tbody tr').count()).toBe(3);
+    expect(await page.locator('#report-unusual li').count()).toBe(3);
+    await page.screenshot({ path: join(SHOTS, 'weekly-report.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-docx')]);
+    expect(download.suggestedFilename()).toMatch(/^bao-cao-tuan-.*\.docx$/);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 2).toString('latin1')).toBe('PK');
+
+    await page.fill('#report-district', 'Kon Tum');
+    await page.click('#report-form button[type=submit]');
+    await expect.poll(() => page.textContent('#report-scope')).toContain('Địa bàn: Kon Tum');
+    expect(await cell('Bài đăng được giám sát')).toBe('0');
+    expect(await page.locator('#report-unusual li').count()).toBe(0);
+    expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+    await page.close();
+  });
 });
