@@ -155,7 +155,10 @@ export class SqliteUserStore implements UserStore {
     };
     this.#db
       .transaction(() => {
-        const n = this.#db.prepare('SELECT COUNT(*) FROM saved_searches WHERE user_id = ?').pluck().get(userId) as number;
+        const n = this.#db
+          .prepare('SELECT COUNT(*) FROM saved_searches WHERE user_id = ?')
+          .pluck()
+          .get(userId) as number;
         if (n >= MAX_SAVED_SEARCHES) throw new ConflictError(`at most ${MAX_SAVED_SEARCHES} saved searches per user`);
         const taken = this.#db.prepare('SELECT 1 FROM saved_searches WHERE user_id = ? AND name = ?').get(userId, name);
         if (taken) throw new ConflictError(`a saved search named ${name} exists`);
@@ -170,9 +173,14 @@ export class SqliteUserStore implements UserStore {
   }
 
   async listSearches(userId: string): Promise<SavedSearch[]> {
-    const rows = this.#db
-      .prepare('SELECT * FROM saved_searches WHERE user_id = ? ORDER BY name')
-      .all(userId) as { id: string; user_id: string; name: string; target: string; query: string; created_at: string }[];
+    const rows = this.#db.prepare('SELECT * FROM saved_searches WHERE user_id = ? ORDER BY name').all(userId) as {
+      id: string;
+      user_id: string;
+      name: string;
+      target: string;
+      query: string;
+      created_at: string;
+    }[];
     return rows.map((r) =>
       SavedSearchSchema.parse({
         id: r.id,
