@@ -1,4 +1,4 @@
-import type { CaseStore, EvidenceStore, PostIndex, User, UserStore } from '@kc/pipeline';
+import type { CaseStore, EvidenceStore, PostIndex, Readiness, User, UserStore } from '@kc/pipeline';
 
 /** Everything the API needs, handed in by the process (no globals, no env reads here). */
 export interface CaseApiContext {
@@ -20,6 +20,8 @@ export interface CaseApiContext {
    * id, or the reason the URL is refused.
    */
   readonly submitTip?: (tip: { url: string; note: string }) => Promise<{ id: string } | { refused: string }>;
+  /** Whether the stores answer, for /readyz; without it /readyz checks the stores of this context. */
+  readonly ready?: () => Promise<Readiness>;
   /** Prometheus exposition of the process's metrics, served at /metrics. */
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Queues a re-crawl of these posts of a case, to see whether they were corrected or taken down. */

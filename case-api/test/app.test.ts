@@ -243,6 +243,20 @@ describe('case API', () => {
     expect((await get('/api/saved-searches', 'supervisor')).json().items).toHaveLength(1);
   });
 
+  it('answers /readyz with each store, and 503 naming the one that does not answer', async () => {
+    ctx = await build();
+    const ready = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ok: true, checks: { index: 'ok', cases: 'ok', users: 'ok' } });
+    await ctx.index.close();
+    const down = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json().ok).toBe(false);
+    expect(down.json().checks.index).not.toBe('ok');
+    expect(down.json().checks.cases).toBe('ok');
+    expect((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+
   it('keeps poster identity to three roles, audits every view, lists the cases of a poster and merges records', async () => {
     ctx = await build();
     const h = ctx.as('analyst');

@@ -83,6 +83,7 @@ export async function build(
     tips,
     caseId,
     as,
+    index,
     close: async () => {
       await app.close();
       await cases.close();

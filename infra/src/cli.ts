@@ -4,12 +4,15 @@
  */
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Classifier } from '@kc/classifier';
 import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlState } from '@kc/crawlers';
-import { ConflictError, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
+import { ConflictError, checkReadiness, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino from 'pino';
+import { BackupCorruptError, backup, restore } from './backup.js';
 import { ConfigError, configurationReference, type KcConfig, loadConfig } from './config.js';
 import { migrateAll } from './migrate.js';
 import { closeStores, openStores, type Stores, startDemoWebOnSamePort, storeOptions } from './stores.js';
@@ -32,6 +35,11 @@ Lệnh:
   evidence verify        Băm lại mọi tệp chứng cứ; mã thoát 1 nếu có tệp bị thay đổi.
   migrate [--dry-run]    Nâng cấp lược đồ dữ liệu (các tệp SQLite; chỉ mục Elasticsearch khi dùng) lên
                          phiên bản này; --dry-run chỉ liệt kê việc sẽ làm. Chạy sau mỗi lần nâng cấp.
+  backup [--out THƯ_MỤC] Sao lưu thư mục dữ liệu khi hệ thống đang chạy (SQLite sao lưu trực tuyến, mọi
+                         tệp chứng cứ, bản kê SHA-256) vào THƯ_MỤC/kc-backup-<thời điểm> (mặc định ./backups).
+  restore --from THƯ_MỤC [--force]
+                         Kiểm tra bản kê rồi khôi phục vào KC_DATA_DIR; mã thoát 1 nếu bản sao lưu bị
+                         hỏng. Dừng hệ thống trước; --force ghi đè dữ liệu đang có.
   config-doc             In bảng tham chiếu cấu hình (docs/CONFIGURATION.md).
   help                   Hướng dẫn này.
 
@@ -67,6 +75,10 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   // Before the stores are opened: opening an Elasticsearch index of an older version fails.
   if (group === 'migrate') return migrateCommand(config, command ? [command, ...rest] : rest);
+  // Neither opens the stores: a backup must not change the files it copies, and a restore
+  // replaces them.
+  if (group === 'backup') return backupCommand(config, command ? [command, ...rest] : rest);
+  if (group === 'restore') return restoreCommand(config, command ? [command, ...rest] : rest);
   const stores = await openStores(config.dataDir, storeOptions(config));
   try {
     const key = group === 'crawl' || group === 'worker' ? group : `${group} ${command ?? ''}`.trim();
@@ -236,6 +248,7 @@ async function workerCommand(config: KcConfig, stores: Stores): Promise<number> 
     log: log.child({ component: 'pipeline', pid: process.pid }),
   });
   await processor.start();
+  const health = config.KC_HEALTH_PORT === undefined ? null : await healthServer(config, stores);
   const started = Date.now();
   const line = () => {
     const s = processor.stats;
@@ -243,6 +256,10 @@ async function workerCommand(config: KcConfig, stores: Stores): Promise<number> 
     return `worker ${process.pid}: ${s.processed} bài · ${s.flagged} gắn cờ · ${s.casesOpened} hồ sơ mới · ${s.deadLettered} thư chết · ${rate} bài/giây`;
   };
   process.stdout.write(`worker ${process.pid}: đang xử lý posts.raw (nhóm pipeline)\n`);
+  if (health) {
+    const { port } = health.address() as AddressInfo;
+    process.stdout.write(`worker ${process.pid}: kiểm tra hoạt động tại http://${config.KC_HOST}:${port}/readyz\n`);
+  }
   const timer = setInterval(() => process.stdout.write(`${line()}\n`), 2_000);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
@@ -250,6 +267,7 @@ async function workerCommand(config: KcConfig, stores: Stores): Promise<number> 
   });
   clearInterval(timer);
   await processor.stop();
+  await new Promise((r) => health?.close(r) ?? r(undefined));
   process.stdout.write(`${line()} · đã dừng\n`);
   return 0;
 }
@@ -269,4 +287,64 @@ async function migrateCommand(config: KcConfig, args: string[]): Promise<number>
   }
   if (dryRun) process.stdout.write('Chạy thử (--dry-run): chưa thay đổi gì.\n');
   return 0;
+}
+
+async function backupCommand(config: KcConfig, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+  const tty = process.stderr.isTTY;
+  const { dir, manifest } = await backup(config.dataDir, resolve(values.out ?? 'backups'), (p) => {
+    if (tty) process.stderr.write(`\r\x1b[K${p.files} tệp · ${(p.bytes / 1e6).toFixed(1)} MB · ${p.current}`);
+  });
+  const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
+  if (tty) process.stderr.write('\r\x1b[K');
+  process.stdout.write(`Đã sao lưu ${manifest.files.length} tệp (${(total / 1e6).toFixed(1)} MB) vào ${dir}\n`);
+  return 0;
+}
+
+async function restoreCommand(config: KcConfig, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, force: { type: 'boolean' } },
+    strict: true,
+  });
+  if (!values.from) throw new UsageError('thiếu --from THƯ_MỤC (một thư mục kc-backup-…)');
+  let result: Awaited<ReturnType<typeof restore>>;
+  try {
+    result = await restore(resolve(values.from), config.dataDir, { force: values.force ?? false });
+  } catch (err) {
+    if (err instanceof BackupCorruptError) {
+      process.stdout.write(`BẢN SAO LƯU HỎNG: ${err.message}\n`);
+      return 1;
+    }
+    throw new UsageError((err as Error).message);
+  }
+  if (result.problems.length > 0) {
+    process.stdout.write(`BẢN SAO LƯU HỎNG, không khôi phục:\n${result.problems.join('\n')}\n`);
+    return 1;
+  }
+  process.stdout.write(`Đã khôi phục ${result.files} tệp vào ${config.dataDir}. Chạy lại: npm start\n`);
+  return 0;
+}
+
+/** /healthz (alive) and /readyz (bus, index and cases answer) for a process without the API. */
+async function healthServer(config: KcConfig, stores: Stores): Promise<Server> {
+  const server = createServer((req, res) => {
+    const send = (code: number, body: unknown) => {
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return send(405, { ok: false });
+    if (req.url === '/healthz') return send(200, { ok: true });
+    if (req.url === '/readyz') {
+      void checkReadiness({ bus: stores.bus, index: stores.index, cases: stores.cases }).then((r) =>
+        send(r.ok ? 200 : 503, r),
+      );
+      return;
+    }
+    send(404, { ok: false });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.KC_HEALTH_PORT, config.KC_HOST, resolve);
+  });
+  return server;
 }

@@ -49,6 +49,13 @@ export const ConfigSchema = z.object({
     .default('kc-')
     .describe('Prefix of Elasticsearch index names'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the case API and console'),
+  KC_HEALTH_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('Port of /healthz and /readyz of a `kc worker` (on KC_HOST; 0 picks a free port); unset: none'),
   KC_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on (put a TLS proxy in front)'),
   KC_TRUST_PROXY: z
     .string()

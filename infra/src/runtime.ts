@@ -19,7 +19,7 @@ import {
   startRecrawlWorker,
   startTipWorker,
 } from '@kc/crawlers';
-import { type Consumer, type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
+import { type Consumer, checkReadiness, type Post, type Role, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino, { type Logger } from 'pino';
 import type { KcConfig } from './config.js';
 import { KcMetrics } from './metrics.js';
@@ -141,6 +141,7 @@ export class KcRuntime {
             place: config.KC_PROVINCE,
           },
           status: () => rt.status(),
+          ready: () => checkReadiness(rt.stores),
           requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
           requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),
           submitTip: (tip) => rt.#submitTip(tip),

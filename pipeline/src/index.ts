@@ -20,6 +20,7 @@ export {
   type StreamProcessorOptions,
   type StreamProcessorStats,
 } from './processor.js';
+export { checkReadiness, type Readiness } from './readiness.js';
 export { BUS_SCHEMA, SqliteBus, type SqliteBusOptions } from './sqlite/bus.js';
 export { CASE_STORE_SCHEMA, SqliteCaseStore } from './sqlite/case-store.js';
 export { migrate as migrateSqlite, openDb, type SqliteSchema, schemaVersion } from './sqlite/db.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classify } from '@kc/classifier';
 import { FsEvidenceStore, SqliteCaseStore } from '@kc/pipeline';
@@ -119,5 +119,66 @@ describe('kc command line', () => {
     const again = kc(dir, ['migrate'], undefined, env);
     expect(again.stdout).toContain('không có gì để nâng cấp');
     expect(kc(dir, ['migrate', '--bogus']).status).toBe(2);
+  });
+  it('backs up a running data directory, restores it after a wipe identical, and refuses a damaged backup', async () => {
+    const dir = tempDataDir('kc-cli-');
+    const store = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
+    const text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường';
+    const { caseId } = await store.recordFlaggedPost({
+      postId: 'p_1',
+      title: '',
+      text,
+      classification: classify(text),
+      author: null,
+      at: new Date().toISOString(),
+    });
+    const analyst = { userId: 'u', username: 'phantich', role: 'analyst' as const };
+    await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(caseId, { action: 'verdict', verdict: 'false', note: 'Bộ Y tế bác bỏ', sources: [] }, analyst);
+    const evidence = FsEvidenceStore.create({ dir: join(dir, 'evidence') });
+    await evidence.put(Buffer.from('<html>bằng chứng</html>'), {
+      kind: 'html',
+      url: 'https://x.vn/a',
+      capturedAt: new Date().toISOString(),
+      contentType: 'text/html',
+    });
+    const before = {
+      cases: await store.list({ limit: 10, offset: 0 }),
+      audit: await store.audit(caseId),
+    };
+    // The store stays open while the backup runs: an online backup.
+    const out = tempDataDir('kc-backups-');
+    const made = kc(dir, ['backup', '--out', out]);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/Đã sao lưu \d+ tệp/);
+    await store.close();
+    const [backupDir] = readdirSync(out);
+    expect(backupDir).toMatch(/^kc-backup-/);
+    const manifest = JSON.parse(readFileSync(join(out, backupDir!, 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['cases.sqlite', expect.stringMatching(/^evidence\//)]),
+    );
+
+    // Wipe, restore, compare.
+    rmSync(dir, { recursive: true, force: true });
+    const restored = kc(dir, ['restore', '--from', join(out, backupDir!)]);
+    expect(restored.status, restored.stderr).toBe(0);
+    const again = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
+    expect(await again.list({ limit: 10, offset: 0 })).toEqual(before.cases);
+    expect(await again.audit(caseId)).toEqual(before.audit);
+    expect(await again.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    await again.close();
+    expect(kc(dir, ['evidence', 'verify']).stdout).toContain('nguyên vẹn: 1 tệp');
+    // A second restore over live data needs --force.
+    expect(kc(dir, ['restore', '--from', join(out, backupDir!)]).status).toBe(2);
+
+    // One flipped byte in the backup: nothing is restored.
+    const other = tempDataDir('kc-cli-');
+    const evidenceFile = manifest.files.find((f: { path: string }) => f.path.startsWith('evidence/')).path;
+    writeFileSync(join(out, backupDir!, evidenceFile), '<html>đã sửa</html>');
+    const refused = kc(other, ['restore', '--from', join(out, backupDir!)]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`${evidenceFile}: nội dung bị thay đổi`);
+    expect(readdirSync(other)).toEqual([]);
   });
 });

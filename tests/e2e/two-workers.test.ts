@@ -116,6 +116,8 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
       KC_CASE_STORE: 'elasticsearch',
       ELASTICSEARCH_URL: node,
       KC_ES_PREFIX: `w-${run}-`,
+      KC_HOST: '127.0.0.1',
+      KC_HEALTH_PORT: '0',
     };
     const bus = await KafkaBus.create({ brokers: brokers.split(','), prefix: env.KC_KAFKA_PREFIX });
     const es = new Client({ node });
@@ -153,6 +155,12 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
         },
         180_000,
       );
+      // The survivor reports itself ready: bus, index and cases answer.
+      const health = /kiểm tra hoạt động tại (http:\/\/\S+)/.exec(b.output())?.[1];
+      expect(health, b.output()).toBeDefined();
+      const ready = await fetch(health!);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ ok: true, checks: { bus: 'ok', index: 'ok', cases: 'ok' } });
       b.child.kill('SIGTERM');
       expect(await b.exited).toBe(0);
       expect(b.output()).toContain('đã dừng');

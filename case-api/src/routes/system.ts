@@ -1,3 +1,4 @@
+import { checkReadiness } from '@kc/pipeline';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
@@ -12,6 +13,26 @@ export const systemRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = asyn
     async () => ({
       ok: true as const,
     }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Stores, bus and index reachable (503 names the one that is not)',
+        response: {
+          200: z.object({ ok: z.boolean(), checks: z.record(z.string(), z.string()) }),
+          503: z.object({ ok: z.boolean(), checks: z.record(z.string(), z.string()) }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const r = ctx.ready
+        ? await ctx.ready()
+        : await checkReadiness({ index: ctx.index, cases: ctx.cases, users: ctx.users });
+      return reply.code(r.ok ? 200 : 503).send(r);
+    },
   );
 
   app.get(
