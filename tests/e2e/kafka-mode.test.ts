@@ -1,6 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
+import {
+  ApiClient,
+  type AppProcess,
+  scaleOutEnv,
+  startApp,
+  tempDataDir,
+  waitForCrawl,
+} from '../helpers/app-process.js';
 
 /**
  * The same process with the bus on a real Kafka broker, and the post index and the case store
@@ -15,20 +21,7 @@ describe('scale-out: the demo through Kafka and Elasticsearch', () => {
   });
 
   it('opens the same three cases, and kill -9 plus restart loses and duplicates nothing', async () => {
-    const brokers = process.env.KAFKA_BROKERS;
-    if (!brokers) throw new Error('KAFKA_BROKERS is not set: the global setup should have started Kafka');
-    const node = process.env.ELASTICSEARCH_URL;
-    if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
-    const run = randomUUID().slice(0, 8);
-    const env = {
-      KC_BUS: 'kafka',
-      KAFKA_BROKERS: brokers,
-      KC_KAFKA_PREFIX: `e2e-${run}.`,
-      KC_INDEX: 'elasticsearch',
-      KC_CASE_STORE: 'elasticsearch',
-      ELASTICSEARCH_URL: node,
-      KC_ES_PREFIX: `e2e-${run}-`,
-    };
+    const env = scaleOutEnv('e2e');
     const dataDir = tempDataDir();
     app = await startApp({ dataDir, env });
     let api = await new ApiClient(app.url).login('phantich');

@@ -17,6 +17,21 @@ function kc(dataDir: string, args: string[], input?: string, env: Record<string,
   });
 }
 
+/** A data directory with one flagged post's case (the store stays open). */
+async function seedCase(dir: string) {
+  const store = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
+  const text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường';
+  const { caseId } = await store.recordFlaggedPost({
+    postId: 'p_1',
+    title: '',
+    text,
+    classification: classify(text),
+    author: null,
+    at: new Date().toISOString(),
+  });
+  return { store, caseId };
+}
+
 describe('kc command line', () => {
   it('adds users from stdin, refuses bad roles and duplicates with exit code 2', () => {
     const dir = tempDataDir('kc-cli-');
@@ -40,16 +55,7 @@ describe('kc command line', () => {
 
   it('detects an edited audit row and a tampered evidence file (exit code 1)', async () => {
     const dir = tempDataDir('kc-cli-');
-    const store = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
-    const text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường';
-    const { caseId } = await store.recordFlaggedPost({
-      postId: 'p_1',
-      title: '',
-      text,
-      classification: classify(text),
-      author: null,
-      at: new Date().toISOString(),
-    });
+    const { store, caseId } = await seedCase(dir);
     await store.apply(
       caseId,
       { action: 'assign', assignee: 'phantich' },
@@ -122,16 +128,7 @@ describe('kc command line', () => {
   });
   it('backs up a running data directory, restores it after a wipe identical, and refuses a damaged backup', async () => {
     const dir = tempDataDir('kc-cli-');
-    const store = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
-    const text = 'Phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường';
-    const { caseId } = await store.recordFlaggedPost({
-      postId: 'p_1',
-      title: '',
-      text,
-      classification: classify(text),
-      author: null,
-      at: new Date().toISOString(),
-    });
+    const { store, caseId } = await seedCase(dir);
     const analyst = { userId: 'u', username: 'phantich', role: 'analyst' as const };
     await store.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
     await store.apply(caseId, { action: 'verdict', verdict: 'false', note: 'Bộ Y tế bác bỏ', sources: [] }, analyst);

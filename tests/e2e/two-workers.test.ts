@@ -1,32 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { Classifier } from '@kc/classifier';
 import { EsCaseStore, KafkaBus, type Post, postId, TOPICS } from '@kc/pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDataDir, waitFor } from '../helpers/app-process.js';
+import { type Child, scaleOutEnv, spawnTsx, tempDataDir, waitFor } from '../helpers/app-process.js';
 
-interface Worker {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  output(): string;
-}
+type Worker = Child;
 
 function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/cli.ts', 'worker'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, KC_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  return { child, exited, output: () => out };
+  return spawnTsx('infra/src/cli.ts', ['worker'], { KC_LOG_LEVEL: 'warn', ...env });
 }
 
 /** Processed-post count in a worker's last progress line. */
@@ -102,26 +83,18 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
   });
 
   it('loses no post and duplicates no case', { timeout: 240_000 }, async () => {
-    const brokers = process.env.KAFKA_BROKERS;
-    const node = process.env.ELASTICSEARCH_URL;
-    if (!brokers || !node) throw new Error('KAFKA_BROKERS and ELASTICSEARCH_URL must be set by the global setup');
-    const run = randomUUID().slice(0, 8);
     const dataDir = tempDataDir('kc-workers-');
-    const env = {
+    const env: Record<string, string> = {
+      ...scaleOutEnv('w'),
       KC_DATA_DIR: dataDir,
-      KC_BUS: 'kafka',
-      KAFKA_BROKERS: brokers,
-      KC_KAFKA_PREFIX: `w-${run}.`,
-      KC_INDEX: 'elasticsearch',
-      KC_CASE_STORE: 'elasticsearch',
-      ELASTICSEARCH_URL: node,
-      KC_ES_PREFIX: `w-${run}-`,
       KC_HOST: '127.0.0.1',
       KC_HEALTH_PORT: '0',
     };
-    const bus = await KafkaBus.create({ brokers: brokers.split(','), prefix: env.KC_KAFKA_PREFIX });
+    const brokers = env.KAFKA_BROKERS!;
+    const node = env.ELASTICSEARCH_URL!;
+    const bus = await KafkaBus.create({ brokers: brokers.split(','), prefix: env.KC_KAFKA_PREFIX! });
     const es = new Client({ node });
-    const index = `${env.KC_ES_PREFIX}posts-v1`;
+    const index = `${env.KC_ES_PREFIX!}posts`;
     const publish = async (posts: Post[]) => {
       for (let i = 0; i < posts.length; i += 500) {
         await bus.publish(
@@ -181,7 +154,7 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
       const esFlagged = await es.count({ index, query: { term: { flagged: true } } });
       expect(esFlagged.count).toBe(flagged.length);
 
-      const cases = await EsCaseStore.create({ node, prefix: env.KC_ES_PREFIX });
+      const cases = await EsCaseStore.create({ node, prefix: env.KC_ES_PREFIX! });
       try {
         const list = await cases.list({ limit: 1_000, offset: 0 });
         expect(list.total).toBe(keys.size);

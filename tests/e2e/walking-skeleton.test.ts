@@ -1,25 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DEMO_ARTICLES, DEMO_SOCIAL_POSTS } from '@kc/crawlers';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type AppProcess, startApp, tempDataDir, waitFor, waitForCrawl } from '../helpers/app-process.js';
-
-/** Scale-out: the bus on Kafka, posts and cases on Elasticsearch (engines from the global setup). */
-function scaleOut(): Record<string, string> {
-  const brokers = process.env.KAFKA_BROKERS;
-  const node = process.env.ELASTICSEARCH_URL;
-  if (!brokers || !node) throw new Error('KAFKA_BROKERS and ELASTICSEARCH_URL must be set by the global setup');
-  const run = randomUUID().slice(0, 8);
-  return {
-    KC_BUS: 'kafka',
-    KAFKA_BROKERS: brokers,
-    KC_KAFKA_PREFIX: `ws-${run}.`,
-    KC_INDEX: 'elasticsearch',
-    KC_CASE_STORE: 'elasticsearch',
-    ELASTICSEARCH_URL: node,
-    KC_ES_PREFIX: `ws-${run}-`,
-  };
-}
+import {
+  ApiClient,
+  type AppProcess,
+  scaleOutEnv,
+  startApp,
+  tempDataDir,
+  waitFor,
+  waitForCrawl,
+} from '../helpers/app-process.js';
 
 /**
  * The walking skeleton end to end: `npm start`'s process crawls the demo web (RSS + articles
@@ -29,7 +20,7 @@ function scaleOut(): Record<string, string> {
  */
 describe.each([
   ['embedded (SQLite)', () => ({})],
-  ['scale-out (Kafka + Elasticsearch)', scaleOut],
+  ['scale-out (Kafka + Elasticsearch)', () => scaleOutEnv('ws')],
 ])('walking skeleton, %s: crawl → case → police escalation', (_mode, env: () => Record<string, string>) => {
   let app: AppProcess;
   const analyst = () => new ApiClient(app.url).login('phantich');

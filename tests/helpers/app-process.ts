@@ -21,18 +21,18 @@ export function tempDataDir(prefix = 'kc-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts `npm start`'s entry point as a real child process on a free port and waits for its URL. */
-export async function startApp(options: { dataDir: string; env?: Record<string, string> }): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/main.ts'], {
+/** A child process of the repository's code, with its output kept and its exit awaited. */
+export interface Child {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  output(): string;
+}
+
+/** Runs `node --import tsx <script> ...args` from the repository root. */
+export function spawnTsx(script: string, args: readonly string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      KC_DATA_DIR: options.dataDir,
-      PORT: '0',
-      KC_LOG_LEVEL: 'warn',
-      KC_CRAWL_INTERVAL_MINUTES: '0',
-      ...options.env,
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -43,10 +43,42 @@ export async function startApp(options: { dataDir: string; env?: Record<string, 
     out += d;
   });
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  return { child, exited, output: () => out };
+}
+
+/**
+ * Settings of scale-out mode: the bus on Kafka, posts and cases on Elasticsearch (the engines of
+ * the global setup), under names of their own so that test runs do not meet.
+ */
+export function scaleOutEnv(tag: string): Record<string, string> {
+  const brokers = process.env.KAFKA_BROKERS;
+  const node = process.env.ELASTICSEARCH_URL;
+  if (!brokers || !node) throw new Error('KAFKA_BROKERS and ELASTICSEARCH_URL must be set by the global setup');
+  const run = `${tag}-${Math.random().toString(36).slice(2, 10)}`;
+  return {
+    KC_BUS: 'kafka',
+    KAFKA_BROKERS: brokers,
+    KC_KAFKA_PREFIX: `${run}.`,
+    KC_INDEX: 'elasticsearch',
+    KC_CASE_STORE: 'elasticsearch',
+    ELASTICSEARCH_URL: node,
+    KC_ES_PREFIX: `${run}-`,
+  };
+}
+
+/** Starts `npm start`'s entry point as a real child process on a free port and waits for its URL. */
+export async function startApp(options: { dataDir: string; env?: Record<string, string> }): Promise<AppProcess> {
+  const { child, exited, output } = spawnTsx('infra/src/main.ts', [], {
+    KC_DATA_DIR: options.dataDir,
+    PORT: '0',
+    KC_LOG_LEVEL: 'warn',
+    KC_CRAWL_INTERVAL_MINUTES: '0',
+    ...options.env,
+  });
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`app did not start in 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => rej(new Error(`app did not start in 60 s:\n${output()}`)), 60_000);
     const onData = () => {
-      const m = /đang chạy: (http:\/\/\S+)/.exec(out);
+      const m = /đang chạy: (http:\/\/\S+)/.exec(output());
       if (m) {
         clearTimeout(timer);
         res(m[1]!);
@@ -55,14 +87,14 @@ export async function startApp(options: { dataDir: string; env?: Record<string, 
     child.stdout!.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      rej(new Error(`app exited with ${code} before starting:\n${out}`));
+      rej(new Error(`app exited with ${code} before starting:\n${output()}`));
     });
   });
   return {
     url,
     dataDir: options.dataDir,
     child,
-    output: () => out,
+    output,
     stop: async () => {
       child.kill('SIGTERM');
       return exited;

@@ -24,9 +24,10 @@ import {
   PIPELINE_ACTOR,
   type PosterWrite,
 } from '../case-commands.js';
-import type { Case, CaseEvent, CaseStatus, Correction, Poster, PosterIdentity } from '../domain/index.js';
+import type { Case, CaseEvent, CaseStatus, Correction, Poster } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
+import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
 import { aliasOf, dropIndices, ensureIndices, type IndexSpec } from './indices.js';
 
 export interface EsCaseStoreOptions {
@@ -80,33 +81,13 @@ interface CaseDoc {
   state: CaseState;
 }
 
-interface PosterDoc {
-  id: string;
-  platform: string;
-  handle: string;
-  profile_url: string | null;
-  display_name: string | null;
-  created_at: string;
-  real_name: string | null;
-  phone: string | null;
-  address: string | null;
-  id_number: string | null;
+interface PosterDoc extends PosterRecord {
   has_identity: boolean;
-  merged_into: string | null;
 }
 
-interface AuditDoc {
-  seq: number;
+interface AuditDoc extends AuditRecord {
   event_id: string;
-  case_id: string | null;
-  at: string;
-  actor: string;
-  action: string;
-  from_status: CaseStatus | null;
-  to_status: CaseStatus | null;
   data: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
 }
 
 const keyword = { type: 'keyword' } as const;
@@ -549,7 +530,7 @@ export class EsCaseStore implements CaseStore {
     await this.#fresh(this.#i.cases);
     for await (const doc of this.#scan({ term: { poster_id: posterId } }, [{ created_at: 'asc' }]))
       caseIds.push(doc.id);
-    return { poster: toPoster(got._source, caseIds.length), caseIds };
+    return { poster: posterOf(got._source, caseIds.length), caseIds };
   }
 
   async mergePosters(fromId: string, intoId: string, actor: Actor): Promise<Poster> {
@@ -887,7 +868,7 @@ export class EsCaseStore implements CaseStore {
       if (got._source) {
         await this.#fresh(this.#i.cases);
         const count = await this.#es.count({ index: this.#i.cases, query: { term: { poster_id: doc.poster_id } } });
-        poster = toPoster(got._source, count.count);
+        poster = posterOf(got._source, count.count);
       }
     }
     return {
@@ -1086,36 +1067,5 @@ function totalOf(res: estypes.SearchResponse<unknown>): number {
 }
 
 function toEvent(d: AuditDoc): CaseEvent {
-  return {
-    seq: d.seq,
-    caseId: d.case_id,
-    at: d.at,
-    actor: d.actor,
-    action: d.action,
-    fromStatus: d.from_status,
-    toStatus: d.to_status,
-    data: d.data,
-    prevHash: d.prev_hash,
-    hash: d.hash,
-  };
-}
-
-function toPoster(d: PosterDoc, caseCount: number): Poster {
-  const identity: PosterIdentity = {
-    realName: d.real_name ?? null,
-    phone: d.phone ?? null,
-    address: d.address ?? null,
-    idNumber: d.id_number ?? null,
-  };
-  return {
-    id: d.id,
-    platform: d.platform,
-    handle: d.handle,
-    profileUrl: d.profile_url ?? null,
-    displayName: d.display_name ?? null,
-    createdAt: d.created_at,
-    caseCount,
-    mergedInto: d.merged_into ?? null,
-    identity: Object.values(identity).some((v) => v !== null) ? identity : null,
-  };
+  return eventOf(d, d.data);
 }

@@ -15,6 +15,7 @@ import {
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
+import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
@@ -651,7 +652,7 @@ export class SqliteCaseStore implements CaseStore {
   #toPoster(r: PosterRow): Poster {
     const count = (this.#db.prepare('SELECT COUNT(*) AS n FROM cases WHERE poster_id = ?').get(r.id) as { n: number })
       .n;
-    return toPoster(r, count);
+    return posterOf(r, count);
   }
 
   async settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number> {
@@ -828,31 +829,10 @@ export class SqliteCaseStore implements CaseStore {
   }
 }
 
-interface AuditRow {
-  seq: number;
-  case_id: string | null;
-  at: string;
-  actor: string;
-  action: string;
-  from_status: CaseStatus | null;
-  to_status: CaseStatus | null;
+interface AuditRow extends AuditRecord {
   data: string;
-  prev_hash: string;
-  hash: string;
 }
-interface PosterRow {
-  id: string;
-  platform: string;
-  handle: string;
-  profile_url: string | null;
-  display_name: string | null;
-  created_at: string;
-  real_name: string | null;
-  phone: string | null;
-  address: string | null;
-  id_number: string | null;
-  merged_into: string | null;
-}
+type PosterRow = PosterRecord;
 interface CorrectionRow {
   id: string;
   case_id: string;
@@ -901,32 +881,7 @@ function toCase(r: CaseRow): Case {
   };
 }
 function toEvent(r: AuditRow): CaseEvent {
-  return {
-    seq: r.seq,
-    caseId: r.case_id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    fromStatus: r.from_status,
-    toStatus: r.to_status,
-    data: JSON.parse(r.data),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-function toPoster(r: PosterRow, caseCount: number): Poster {
-  const identity = { realName: r.real_name, phone: r.phone, address: r.address, idNumber: r.id_number };
-  return {
-    id: r.id,
-    platform: r.platform,
-    handle: r.handle,
-    profileUrl: r.profile_url,
-    displayName: r.display_name,
-    createdAt: r.created_at,
-    caseCount,
-    mergedInto: r.merged_into,
-    identity: Object.values(identity).some((v) => v !== null) ? identity : null,
-  };
+  return eventOf(r, JSON.parse(r.data));
 }
 function toCorrection(r: CorrectionRow): Correction {
   return {
