@@ -6,6 +6,7 @@ import { classify } from '@kc/classifier';
 import { FsEvidenceStore, SqliteCaseStore } from '@kc/pipeline';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { POST_INDEX_SCHEMA_1 } from '../../pipeline/test/fixtures/old-schemas.js';
 import { REPO_ROOT, tempDataDir } from '../helpers/app-process.js';
 
 function kc(dataDir: string, args: string[], input?: string, env: Record<string, string> = {}) {
@@ -91,13 +92,7 @@ describe('kc command line', () => {
     const dir = tempDataDir('kc-cli-');
     // posts.sqlite as the first release left it (post index schema 1).
     const old = new Database(join(dir, 'posts.sqlite'));
-    old.exec(`
-      CREATE TABLE schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
-      INSERT INTO schema_migrations VALUES ('post_index', 1);
-      CREATE TABLE posts (
-        id TEXT PRIMARY KEY, doc TEXT NOT NULL, classification TEXT NOT NULL, flagged INTEGER NOT NULL,
-        covid INTEGER NOT NULL, score REAL NOT NULL, fetched_at TEXT NOT NULL, indexed_at TEXT NOT NULL);
-      CREATE VIRTUAL TABLE posts_fts USING fts5(id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');`);
+    old.exec(POST_INDEX_SCHEMA_1);
     old.close();
     const version = () => {
       const db = new Database(join(dir, 'posts.sqlite'), { readonly: true });

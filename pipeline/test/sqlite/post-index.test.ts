@@ -3,6 +3,7 @@ import { classify } from '@kc/classifier';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqlitePostIndex } from '../../src/index.js';
+import { POST_INDEX_SCHEMA_1 } from '../fixtures/old-schemas.js';
 import { makePost, tempDir } from '../helpers.js';
 
 describe('SqlitePostIndex schema migration', () => {
@@ -11,14 +12,7 @@ describe('SqlitePostIndex schema migration', () => {
     const post = makePost({ text: 'Xông hơi bằng lá sả diệt virus' });
     // A data directory as schema 1 left it: FTS rows found by scanning for the post id.
     const old = new Database(file);
-    old.exec(`
-      CREATE TABLE schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
-      INSERT INTO schema_migrations VALUES ('post_index', 1);
-      CREATE TABLE posts (
-        id TEXT PRIMARY KEY, doc TEXT NOT NULL, classification TEXT NOT NULL, flagged INTEGER NOT NULL,
-        covid INTEGER NOT NULL, score REAL NOT NULL, fetched_at TEXT NOT NULL, indexed_at TEXT NOT NULL);
-      CREATE INDEX posts_flagged ON posts (flagged, fetched_at);
-      CREATE VIRTUAL TABLE posts_fts USING fts5(id UNINDEXED, folded, tokenize = 'unicode61 remove_diacritics 2');`);
+    old.exec(POST_INDEX_SCHEMA_1);
     const c = classify(post.text);
     old
       .prepare('INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
