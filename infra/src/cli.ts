@@ -3,11 +3,12 @@
  * Exit codes: 0 done, 1 the check failed (tampering found), 2 usage or input error, 3 runtime error.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { weeklyReport, weeklyReportCsv, weeklyReportDocx } from '@kc/case-api';
 import { Classifier } from '@kc/classifier';
 import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlState } from '@kc/crawlers';
 import { ConflictError, checkReadiness, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
@@ -22,6 +23,12 @@ const HELP = `kc — công cụ quản trị Kiểm Chứng
 Cách dùng: npm run -s kc -- <lệnh> [tùy chọn]
 
 Lệnh:
+  start                  Chạy toàn bộ hệ thống (như npm start).
+  classify TỆP.jsonl     Phân loại từng dòng {"id","text"} ("-" để đọc stdin); một dòng JSON ra mỗi dòng vào.
+  report weekly --from YYYY-MM-DD --to YYYY-MM-DD [--district "Tên"] [--format docx|csv|json] [--out TỆP]
+                         Báo cáo tuần (mẫu của văn bản 001) cho khoảng ngày và địa bàn; mặc định DOCX.
+  engines start|stop|status
+                         Kafka và Elasticsearch cục bộ cho máy phát triển (như npm run engines:start).
   users add --username U --role R --password-stdin [--display-name "Tên"]
                          Tạo tài khoản; mật khẩu đọc từ stdin (không lộ trong lịch sử lệnh).
                          Vai trò: ${ROLES.join(', ')}
@@ -71,6 +78,19 @@ async function run(argv: string[]): Promise<number> {
   if (rest.includes('--help') || command === '--help') {
     process.stdout.write(HELP);
     return 0;
+  }
+  // Commands that are programs of their own: they read their arguments from process.argv.
+  const programs: Record<string, string> = {
+    start: './main.js',
+    classify: '@kc/classifier/cli',
+    engines: '../engines/cli.js',
+  };
+  const program = programs[group];
+  if (program) {
+    process.argv = [process.argv[0]!, program, ...(group === 'start' ? [] : [command ?? '', ...rest].filter(Boolean))];
+    await import(program);
+    // The program sets the exit code and ends the process itself.
+    return new Promise<number>(() => {});
   }
   const config = loadConfig();
   // Before the stores are opened: opening an Elasticsearch index of an older version fails.
@@ -124,6 +144,8 @@ async function run(argv: string[]): Promise<number> {
       }
       case 'worker':
         return await workerCommand(config, stores);
+      case 'report weekly':
+        return await reportCommand(config, stores, rest);
       case 'users list': {
         for (const u of await stores.users.list()) {
           process.stdout.write(`${u.username}\t${u.role}\t${u.displayName ?? ''}\n`);
@@ -347,4 +369,49 @@ async function healthServer(config: KcConfig, stores: Stores): Promise<Server> {
     server.listen(config.KC_HEALTH_PORT, config.KC_HOST, resolve);
   });
   return server;
+}
+
+async function reportCommand(config: KcConfig, stores: Stores, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      district: { type: 'string' },
+      format: { type: 'string', default: 'docx' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (!values.from || !day.test(values.from) || Number.isNaN(Date.parse(values.from))) {
+    throw new UsageError('--from phải là một ngày YYYY-MM-DD');
+  }
+  if (!values.to || !day.test(values.to) || Number.isNaN(Date.parse(values.to))) {
+    throw new UsageError('--to phải là một ngày YYYY-MM-DD');
+  }
+  if (values.from > values.to) throw new UsageError('--from phải trước --to');
+  const format = values.format ?? 'docx';
+  if (!['docx', 'csv', 'json'].includes(format)) throw new UsageError('--format phải là docx, csv hoặc json');
+  const report = await weeklyReport(stores, values.from, values.to, values.district?.trim() || undefined);
+  const body =
+    format === 'docx'
+      ? await weeklyReportDocx(
+          {
+            org: config.KC_ORG_NAME,
+            parentOrg: `UBND tỉnh ${config.KC_PROVINCE}`,
+            symbol: config.KC_DOC_SYMBOL,
+            place: config.KC_PROVINCE,
+          },
+          report,
+        )
+      : format === 'csv'
+        ? weeklyReportCsv(report)
+        : `${JSON.stringify(report, null, 2)}\n`;
+  const out = values.out ?? `bao-cao-tuan-${values.from}-${values.to}.${format}`;
+  writeFileSync(out, body);
+  process.stdout.write(
+    `Báo cáo tuần ${values.from} – ${values.to}${report.district ? ` (${report.district})` : ''}: ${report.monitoredPosts} bài theo dõi, ${report.flaggedPosts} bài gắn cờ → ${out}\n`,
+  );
+  return 0;
 }

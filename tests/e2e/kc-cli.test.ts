@@ -173,4 +173,60 @@ describe('kc command line', () => {
     expect(refused.stdout).toContain(`${evidenceFile}: nội dung bị thay đổi`);
     expect(readdirSync(other)).toEqual([]);
   });
+  it('writes the weekly report as DOCX, CSV or JSON, classifies a file, and answers --help', async () => {
+    const dir = tempDataDir('kc-cli-');
+    const { store } = await seedCase(dir);
+    await store.close();
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const docx = kc(dir, ['report', 'weekly', '--from', today, '--to', today, '--out', join(dir, 'r.docx')]);
+    expect(docx.status, docx.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'r.docx')).subarray(0, 2).toString('latin1')).toBe('PK');
+    const csv = kc(dir, [
+      'report',
+      'weekly',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--format',
+      'csv',
+      '--out',
+      join(dir, 'r.csv'),
+    ]);
+    expect(csv.status).toBe(0);
+    expect(readFileSync(join(dir, 'r.csv'), 'utf8')).toContain('"Vụ việc theo loại","Lệnh phong tỏa giả","1"');
+    const other = kc(dir, [
+      'report',
+      'weekly',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--district',
+      'Kon Tum',
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'r.json'),
+    ]);
+    expect(other.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toMatchObject({
+      district: 'Kon Tum',
+      casesByKind: {},
+    });
+    expect(kc(dir, ['report', 'weekly', '--from', '2021-13-40', '--to', today]).status).toBe(2);
+    expect(kc(dir, ['report', 'weekly', '--from', today, '--to', '2020-01-01']).status).toBe(2);
+
+    writeFileSync(join(dir, 'in.jsonl'), '{"id":"a","text":"Xông hơi lá sả diệt virus corona"}\nkhông phải JSON\n');
+    const classified = kc(dir, ['classify', join(dir, 'in.jsonl')]);
+    expect(classified.status).toBe(1); // one bad line
+    expect(JSON.parse(classified.stdout.trim())).toMatchObject({ id: 'a', flagged: true, claimType: 'false_cure' });
+    expect(classified.stderr).toMatch(/2/);
+
+    const help = kc(dir, ['--help']);
+    expect(help.status).toBe(0);
+    for (const command of ['start', 'classify', 'report weekly', 'worker', 'migrate', 'backup', 'restore', 'engines']) {
+      expect(help.stdout).toContain(`  ${command}`);
+    }
+  });
 });
