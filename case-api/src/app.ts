@@ -49,6 +49,13 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  if (ctx.observeRequest) {
+    const observe = ctx.observeRequest;
+    app.addHook('onResponse', async (req, reply) => {
+      // The route's template (/api/cases/:id), never the URL: ids would make a series each.
+      observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(fastifySwagger, {

@@ -22,6 +22,8 @@ export interface CaseApiContext {
   readonly submitTip?: (tip: { url: string; note: string }) => Promise<{ id: string } | { refused: string }>;
   /** Whether the stores answer, for /readyz; without it /readyz checks the stores of this context. */
   readonly ready?: () => Promise<Readiness>;
+  /** Called once per answered request, for the latency histogram. */
+  readonly observeRequest?: (method: string, route: string, statusCode: number, seconds: number) => void;
   /** Prometheus exposition of the process's metrics, served at /metrics. */
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Queues a re-crawl of these posts of a case, to see whether they were corrected or taken down. */

@@ -142,6 +142,7 @@ export class KcRuntime {
           },
           status: () => rt.status(),
           ready: () => checkReadiness(rt.stores),
+          observeRequest: (method, route, code, seconds) => rt.metrics.observeRequest(method, route, code, seconds),
           requestEvidence: (caseId, postIds) => rt.#request(TOPICS.evidenceRequests, caseId, postIds),
           requestRecrawl: (caseId, postIds) => rt.#request(TOPICS.recrawlRequests, caseId, postIds),
           submitTip: (tip) => rt.#submitTip(tip),
@@ -159,6 +160,7 @@ export class KcRuntime {
               })),
             );
             rt.metrics.recordPipeline(rt.processor.stats, lags);
+            await rt.metrics.recordCases(rt.stores.cases);
             return { contentType: rt.metrics.registry.contentType, body: await rt.metrics.registry.metrics() };
           },
         },

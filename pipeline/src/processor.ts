@@ -31,6 +31,10 @@ export interface StreamProcessorStats {
   casesOpened: number;
   postsAttached: number;
   batches: number;
+  /** Batches an engine failed (they are retried). */
+  failedBatches: number;
+  /** Flagged posts per claim kind ("unknown" when the classifier named none). */
+  flaggedByKind: Record<string, number>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -48,6 +52,8 @@ export class StreamProcessor {
     casesOpened: 0,
     postsAttached: 0,
     batches: 0,
+    failedBatches: 0,
+    flaggedByKind: {},
   };
   readonly #ctx: StreamProcessorContext;
   #consumer: Consumer | null = null;
@@ -66,7 +72,10 @@ export class StreamProcessor {
       topic: TOPICS.postsRaw,
       maxBatch: options.maxBatch ?? 500,
       handler: (batch) => this.handleBatch(batch),
-      onError: (err) => this.#ctx.log.error({ err }, 'pipeline batch failed; it will be retried'),
+      onError: (err) => {
+        this.stats.failedBatches++;
+        this.#ctx.log.error({ err }, 'pipeline batch failed; it will be retried');
+      },
     });
   }
 
@@ -101,6 +110,8 @@ export class StreamProcessor {
     for (const { post, classification } of good) {
       if (!classification.flagged) continue;
       flagged++;
+      const kind = classification.claimType ?? 'unknown';
+      this.stats.flaggedByKind[kind] = (this.stats.flaggedByKind[kind] ?? 0) + 1;
       const result = await cases.recordFlaggedPost({
         postId: post.id,
         title: post.title ?? '',

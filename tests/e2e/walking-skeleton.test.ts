@@ -350,7 +350,13 @@ describe.each([
     const metrics = await fetch(`${app.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/kc_crawl_pages_total\{source="demo-tin-pho-nui"\} 7/);
     expect(metrics).toMatch(/kc_crawl_posts_total\{source="demo-hoi-yeu-pleiku"\} 6/);
-    expect(metrics).toMatch(/kc_pipeline_posts\{outcome="processed"\} \d+/);
+    expect(metrics).toMatch(/kc_pipeline_posts\{outcome="processed"\} [1-9]\d*/);
+    expect(metrics).toMatch(/kc_classifier_flagged_posts\{claim_type="false_cure"\} [1-9]/);
+    expect(metrics).toMatch(/kc_cases\{status="new"\} [1-9]/);
+    expect(metrics).toMatch(
+      /kc_http_request_duration_seconds_count\{method="GET",route="\/api\/cases",status_code="200"\} [1-9]/,
+    );
+    expect(metrics).toContain('kc_cases_overdue 0');
     const spec = await fetch(`${app.url}/docs/json`).then((r) => r.json());
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([
