@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -6,6 +7,13 @@ import { z } from 'zod';
  * Invalid settings are all reported together at startup.
  */
 export const ConfigSchema = z.object({
+  KC_CONFIG_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A file of KEY=value lines with any of these settings (# comments); the environment overrides it. Keep it readable by the service user only: it may hold secrets',
+    ),
   KC_DATA_DIR: z.string().min(1).default('./data').describe('Data directory: SQLite files and evidence blobs'),
   KC_BUS: z
     .enum(['sqlite', 'kafka'])
@@ -158,13 +166,53 @@ export function configurationReference(): string {
   ].join('\n');
 }
 
-/** Parses settings from an environment (process.env by default), with overrides for tests. */
+/**
+ * Reads a settings file: KEY=value per line, # comments and blank lines ignored, values optionally
+ * in single or double quotes. Every line that is not a known setting is reported at once.
+ */
+export function readConfigFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Không đọc được tệp cấu hình KC_CONFIG_FILE=${file}: ${(err as Error).message}`);
+  }
+  const out: Record<string, string> = {};
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const m = /^([A-Z][A-Z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      problems.push(`  ${file}:${i + 1}: not KEY=value`);
+      return;
+    }
+    const [, key, value] = m as unknown as [string, string, string];
+    if (!(key in ConfigSchema.shape) || key === 'KC_CONFIG_FILE') {
+      problems.push(`  ${file}:${i + 1}: ${key} is not a setting (see docs/CONFIGURATION.md)`);
+      return;
+    }
+    out[key] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+  });
+  if (problems.length > 0)
+    throw new ConfigError(`Tệp cấu hình không hợp lệ (invalid settings file):\n${problems.join('\n')}`);
+  return out;
+}
+
+/**
+ * Parses settings from an environment (process.env by default) and the file KC_CONFIG_FILE
+ * names, if any (the environment wins), with overrides for tests.
+ */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<KcConfig> = {},
 ): KcConfig {
+  const fromFile = env.KC_CONFIG_FILE ? readConfigFile(env.KC_CONFIG_FILE) : {};
   const picked = Object.fromEntries(
-    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+    Object.keys(ConfigSchema.shape).map((k) => {
+      const v = env[k] === undefined || env[k] === '' ? fromFile[k] : env[k];
+      return [k, v === '' ? undefined : v];
+    }),
   );
   const result = ConfigSchema.safeParse(picked);
   if (!result.success) {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configurationReference, loadConfig } from '../src/config.js';
 
@@ -19,5 +21,26 @@ describe('configuration', () => {
     }
     expect(() => loadConfig({ KC_BUS: 'kafka' })).toThrow(/KAFKA_BROKERS/);
     expect(loadConfig({}).PORT).toBe(3000);
+  });
+  it('reads KC_CONFIG_FILE (the environment wins) and names every bad line of it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-config-'));
+    const file = join(dir, 'kc.env');
+    writeFileSync(
+      file,
+      ['# Thanh tra Sở TT&TT', 'PORT=4000', 'KC_ORG_NAME="Sở TT&TT tỉnh Gia Lai"', '', "KC_PROVINCE='Gia Lai'"].join(
+        '\n',
+      ),
+    );
+    const c = loadConfig({ KC_CONFIG_FILE: file, KC_PROVINCE: 'Kon Tum' });
+    expect(c.PORT).toBe(4000);
+    expect(c.KC_ORG_NAME).toBe('Sở TT&TT tỉnh Gia Lai');
+    expect(c.KC_PROVINCE).toBe('Kon Tum');
+    writeFileSync(file, 'PORT=abc\nKC_COLOUR=red\nnot a setting\n');
+    expect(() => loadConfig({ KC_CONFIG_FILE: file })).toThrow(
+      /kc\.env:2: KC_COLOUR is not a setting[\s\S]*kc\.env:3: not KEY=value/,
+    );
+    writeFileSync(file, 'PORT=abc\n');
+    expect(() => loadConfig({ KC_CONFIG_FILE: file })).toThrow(/PORT/);
+    expect(() => loadConfig({ KC_CONFIG_FILE: join(dir, 'missing.env') })).toThrow(ConfigError);
   });
 });
