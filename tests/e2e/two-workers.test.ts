@@ -171,4 +171,38 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
       await es.close();
     }
   });
+  it('SIGTERM mid-stream: the worker commits what it did and exits 0; the next one does exactly the rest', {
+    timeout: 240_000,
+  }, async () => {
+    const env: Record<string, string> = { ...scaleOutEnv('t'), KC_DATA_DIR: tempDataDir('kc-workers-') };
+    const bus = await KafkaBus.create({ brokers: env.KAFKA_BROKERS!.split(','), prefix: env.KC_KAFKA_PREFIX! });
+    try {
+      const posts = makePosts(0, 6_000);
+      for (let i = 0; i < posts.length; i += 500) {
+        await bus.publish(
+          TOPICS.postsRaw,
+          posts.slice(i, i + 500).map((p) => ({ key: p.id, value: JSON.stringify(p) })),
+        );
+      }
+      const a = startWorker(env);
+      workers.push(a);
+      await waitFor('the first worker to be in the middle of the stream', async () => processedBy(a) >= 500, 90_000);
+      a.child.kill('SIGTERM');
+      expect(await a.exited).toBe(0);
+      expect(a.output()).toContain('đã dừng');
+      const doneByA = processedBy(a);
+      expect(doneByA).toBeLessThan(posts.length);
+      expect(await bus.lag('pipeline', TOPICS.postsRaw)).toBe(posts.length - doneByA);
+
+      const b = startWorker(env);
+      workers.push(b);
+      await waitFor('the rest', async () => (await bus.lag('pipeline', TOPICS.postsRaw)) === 0, 180_000);
+      b.child.kill('SIGTERM');
+      expect(await b.exited).toBe(0);
+      // Nothing lost, nothing done twice: B did exactly what A had not committed.
+      expect(processedBy(b)).toBe(posts.length - doneByA);
+    } finally {
+      await bus.close();
+    }
+  });
 });

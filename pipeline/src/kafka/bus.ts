@@ -84,38 +84,60 @@ export class KafkaBus implements Bus {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     let failures = 0;
+    // Stopping waits for the chunks in flight to be handled and committed while this consumer is
+    // still a member of the group (kafkajs leaves the group without waiting for them).
+    let stopping = false;
+    const inFlight = new Set<Promise<unknown>>();
     await consumer.run({
       autoCommit: false,
+      eachBatchAutoResolve: false,
       // Partitions are processed side by side: one batch's Elasticsearch bulk overlaps the next
       // batch's classification. Order still holds per partition, and so per key.
       partitionsConsumedConcurrently: this.#partitions,
-      eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const messages = batch.messages;
         for (let i = 0; i < messages.length; i += options.maxBatch) {
-          if (!isRunning() || isStale()) return;
+          if (stopping || !isRunning() || isStale()) return;
           const chunk = messages.slice(i, i + options.maxBatch);
           const records = chunk.map((m) => toRecord(options.topic, m));
+          const work = (async () => {
+            try {
+              await options.handler(records);
+              failures = 0;
+            } catch (err) {
+              // Not committed: read the chunk again from its first offset after a backoff.
+              options.onError?.(err);
+              failures++;
+              return false;
+            }
+            const last = chunk[chunk.length - 1]!.offset;
+            resolveOffset(last);
+            await consumer.commitOffsets([
+              { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+            ]);
+            return true;
+          })();
+          inFlight.add(work);
+          let ok: boolean;
           try {
-            await options.handler(records);
-            failures = 0;
-          } catch (err) {
-            // Not committed: read the chunk again from its first offset after a backoff.
-            options.onError?.(err);
-            failures++;
+            ok = await work;
+          } finally {
+            inFlight.delete(work);
+          }
+          if (!ok) {
+            if (stopping) return;
             await sleep(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2));
             consumer.seek({ topic, partition: batch.partition, offset: chunk[0]!.offset });
             return;
           }
-          const last = chunk[chunk.length - 1]!.offset;
-          resolveOffset(last);
-          await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
           await heartbeat();
         }
       },
     });
     const handle: Consumer = {
       stop: async () => {
+        stopping = true;
+        await Promise.allSettled([...inFlight]);
         this.#consumers.delete(handle);
         await consumer.disconnect();
       },
