@@ -1,6 +1,7 @@
 /**
  * Versioned Elasticsearch indices behind aliases: every adapter reads and writes
- * `<prefix><name>` (an alias) which points at `<prefix><name>-v<version>`. A mapping change
+ * `<prefix><name>` (an alias) which points at `<prefix><name>-v<version>`, created from an
+ * index template of the same name. A mapping change
  * bumps the version; `kc migrate` copies the documents into the new index (scroll + bulk in
  * Node: the minimal node has no reindex module) and swaps the alias in one atomic step.
  */
@@ -31,13 +32,23 @@ async function currentVersion(es: Client, prefix: string, spec: IndexSpec): Prom
 }
 
 async function create(es: Client, prefix: string, spec: IndexSpec, withAlias: boolean): Promise<void> {
-  try {
-    await es.indices.create({
-      index: indexOf(prefix, spec),
+  // An index template holds the settings and mappings of this version, so that the index gets
+  // them however it comes to exist (also if a write re-creates a deleted index).
+  await es.indices.putIndexTemplate({
+    name: indexOf(prefix, spec),
+    index_patterns: [indexOf(prefix, spec)],
+    priority: 100,
+    template: {
       // One shard: documents become searchable in the order they were written (the audit log
       // relies on it), and a province's data fits one shard many times over.
       settings: { number_of_shards: 1, number_of_replicas: 0 },
       mappings: spec.mappings,
+    },
+    _meta: { kiem_chung_version: spec.version },
+  });
+  try {
+    await es.indices.create({
+      index: indexOf(prefix, spec),
       ...(withAlias ? { aliases: { [aliasOf(prefix, spec)]: {} } } : {}),
     });
   } catch (err) {
@@ -142,7 +153,10 @@ export async function migrateIndices(
   return steps;
 }
 
-/** Deletes every index of the specs (tests). */
+/** Deletes every index and index template of the specs (tests). */
 export async function dropIndices(es: Client, prefix: string, specs: readonly IndexSpec[]): Promise<void> {
-  for (const spec of specs) await es.indices.delete({ index: `${aliasOf(prefix, spec)}-v*` }, { ignore: [404] });
+  for (const spec of specs) {
+    await es.indices.delete({ index: `${aliasOf(prefix, spec)}-v*` }, { ignore: [404] });
+    await es.indices.deleteIndexTemplate({ name: `${aliasOf(prefix, spec)}-v*` }, { ignore: [404] });
+  }
 }

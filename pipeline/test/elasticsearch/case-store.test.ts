@@ -108,6 +108,13 @@ describe('Elasticsearch mapping migrations', () => {
     expect(doc._source).toEqual({ name: 'Tên 7', folded: 'tên 7' });
     expect((await es.count({ index: `${prefix}things` })).count).toBe(1_200);
     expect(await migrateIndices(es, prefix, [v2])).toEqual([]);
-    await es.indices.delete({ index: `${prefix}things-*` });
+    // Each version has its index template, so a re-created index gets the strict mapping again.
+    expect((await es.indices.getIndexTemplate({ name: `${prefix}things-v2` })).index_templates).toHaveLength(1);
+    await es.indices.delete({ index: `${prefix}things-v2` });
+    await expect(
+      es.index({ index: `${prefix}things-v2`, id: 'x', document: { name: 'a', colour: 'đỏ' } }),
+    ).rejects.toThrow(/strict_dynamic_mapping_exception|not allowed/);
+    await es.indices.delete({ index: `${prefix}things-*` }, { ignore: [404] });
+    await es.indices.deleteIndexTemplate({ name: `${prefix}things-*` });
   });
 });
