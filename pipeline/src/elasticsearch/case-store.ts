@@ -20,6 +20,7 @@ import {
   applyCaseCommand,
   attachPost,
   type CaseState,
+  caseIdOf,
   openCase,
   PIPELINE_ACTOR,
   type PosterWrite,
@@ -242,6 +243,8 @@ export class EsCaseStore implements CaseStore {
   async recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }> {
     const claimKey = post.classification.claimKey;
     if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
+    // The case this post opens if it is the claim's first (or the first after a closed case).
+    const ownCaseId = caseIdOf(claimKey, post.postId);
     return this.#guard(async () => {
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         // The claim document names the case that collects the claim's posts: a realtime GET,
@@ -251,11 +254,9 @@ export class EsCaseStore implements CaseStore {
           ? null
           : await this.#es.get<{ case_id: string }>({ index: this.#i.claims, id: claimKey }, { ignore: [404] });
         if (claim && (!claim.found || !claim._source)) {
-          const candidate = openCase(post, new Date(), this.#verdictDeadlineMs).id;
-          const ok = await this.#createDoc(this.#i.claims, claimKey, { case_id: candidate });
-          if (!ok) continue;
+          if (!(await this.#createDoc(this.#i.claims, claimKey, { case_id: ownCaseId }))) continue;
         }
-        const caseId = cachedId ?? claim?._source?.case_id ?? openCase(post, new Date(), this.#verdictDeadlineMs).id;
+        const caseId = cachedId ?? claim?._source?.case_id ?? ownCaseId;
         const loaded = await this.#load(caseId, true);
         if (cachedId && (!loaded || loaded.doc.status === 'closed')) {
           // The cache may be behind: ask the claim document again.
@@ -294,12 +295,11 @@ export class EsCaseStore implements CaseStore {
         if (doc.post_ids.includes(post.postId)) return { caseId, created: false, attached: false };
         if (doc.status === 'closed') {
           // A closed case takes no more posts: the claim starts a new case.
-          const next = openCase(post, new Date(), this.#verdictDeadlineMs).id;
           await this.#es
             .index({
               index: this.#i.claims,
               id: claimKey,
-              document: { case_id: next },
+              document: { case_id: ownCaseId },
               if_seq_no: claim!._seq_no!,
               if_primary_term: claim!._primary_term!,
             })
