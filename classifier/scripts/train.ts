@@ -25,15 +25,16 @@ const examples: Example[] = train.map((e) => {
   return { hashed: a.hashed, named: a.named, label: e.label, kind: e.label === 1 ? (e.kind as ClaimKind) : null };
 });
 
-// The version names what the model was made from: corpus and lexicon.
+// The version names what the model was made from: corpus, lexicon and feature extraction.
 const lexicon = readFileSync(fileURLToPath(new URL('../src/internal/lexicon.ts', import.meta.url)), 'utf8');
-const version = `lr-v1-${createHash('sha256').update(sha256).update(lexicon).digest('hex').slice(0, 10)}`;
+const features = readFileSync(fileURLToPath(new URL('../src/internal/model.ts', import.meta.url)), 'utf8');
+const version = `lr-v2-${createHash('sha256').update(sha256).update(lexicon).update(features).digest('hex').slice(0, 10)}`;
 const started = Date.now();
 const model = trainModel(examples, {
   version,
   priors: rulePriors(),
   priorBias: PRIOR_BIAS,
-  l2Hashed: 0.002,
+  l2Hashed: 0.0001,
   l2Named: 0.02,
   iterations: 400,
   learningRate: 0.05,

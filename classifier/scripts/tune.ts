@@ -26,7 +26,7 @@ for (let k = 0; k < 5; k++) {
       version: 'cv',
       priors: rulePriors(),
       priorBias: PRIOR_BIAS,
-      l2Hashed: 0.002,
+      l2Hashed: 0.0001,
       l2Named: 0.02,
       iterations: 400,
       learningRate: 0.05,

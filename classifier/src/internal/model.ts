@@ -6,10 +6,13 @@
 import { CLAIM_KINDS, type ClaimKind } from '../schema.js';
 
 export const HASH_DIMS = 1 << 16;
+/** Names the feature extraction; a model trained on other features is refused. */
+export const FEATURE_SET = 'syllable-uni-bi-skip';
 
 export interface ModelFile {
   readonly version: string;
   readonly dims: number;
+  readonly features: string;
   readonly bias: number;
   /** [hashed feature index, weight] for every non-zero weight. */
   readonly hashed: readonly (readonly [number, number])[];
@@ -55,7 +58,13 @@ export function mix(a: number, b: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Distinct hashed uni- and bigram feature indices, from the syllables' hashes (see tokenHash). */
+/** Salt that keeps a skip-bigram ("tiêm … sinh") apart from the bigram of the same syllables. */
+const SKIP = 0x5bd1e995;
+
+/**
+ * Distinct hashed feature indices from the syllables' hashes (see tokenHash): unigrams, bigrams
+ * and skip-bigrams (syllables two apart, so "tiêm xong vô sinh" and "tiêm là vô sinh" share one).
+ */
 export function hashedFeatures(hashes: readonly number[], dims = HASH_DIMS): number[] {
   // A generation-stamped marker array dedupes without allocating a Set per post.
   if (dims !== marks.length) marks = new Uint32Array(dims);
@@ -63,6 +72,7 @@ export function hashedFeatures(hashes: readonly number[], dims = HASH_DIMS): num
   if (generation === 1) marks.fill(0);
   const out: number[] = [];
   let prev = -1;
+  let prev2 = -1;
   for (const h of hashes) {
     const u = h % dims;
     if (marks[u] !== generation) {
@@ -76,6 +86,14 @@ export function hashedFeatures(hashes: readonly number[], dims = HASH_DIMS): num
         out.push(b);
       }
     }
+    if (prev2 >= 0) {
+      const k = mix(prev2, h ^ SKIP) % dims;
+      if (marks[k] !== generation) {
+        marks[k] = generation;
+        out.push(k);
+      }
+    }
+    prev2 = prev;
     prev = h;
   }
   return out;
@@ -90,14 +108,28 @@ export function bigramHashes(hashes: readonly number[]): Set<number> {
   return out;
 }
 
-/** The text of hashed features, for explanations (only computed when asked). */
-export function featureNames(folded: readonly string[], dims = HASH_DIMS): Map<number, string> {
+/** The text of the wanted hashed features, for explanations (only computed when asked). */
+export function featureNames(
+  folded: readonly string[],
+  wanted: ReadonlySet<number>,
+  dims = HASH_DIMS,
+): Map<number, string> {
   const names = new Map<number, string>();
   let prev = -1;
+  let prev2 = -1;
   for (let i = 0; i < folded.length; i++) {
     const h = tokenHash(folded[i]!);
-    names.set(h % dims, folded[i]!);
-    if (prev >= 0) names.set(mix(prev, h) % dims, `${folded[i - 1]} ${folded[i]}`);
+    const u = h % dims;
+    if (wanted.has(u)) names.set(u, folded[i]!);
+    if (prev >= 0) {
+      const b = mix(prev, h) % dims;
+      if (wanted.has(b)) names.set(b, `${folded[i - 1]} ${folded[i]}`);
+    }
+    if (prev2 >= 0) {
+      const k = mix(prev2, h ^ SKIP) % dims;
+      if (wanted.has(k)) names.set(k, `${folded[i - 2]} … ${folded[i]}`);
+    }
+    prev2 = prev;
     prev = h;
   }
   return names;
@@ -116,26 +148,30 @@ export class LogisticModel {
   readonly #named: ReadonlyMap<string, number>;
   readonly #kindNames: readonly ClaimKind[];
   readonly #kindPriors: Float64Array;
-  /** Per feature, each kind's log-probability (its unseen value where the kind never had it). */
-  readonly #kindVectors = new Map<number, Float64Array>();
+  /** Row of each hashed feature in #kindRows (-1: no kind ever had it). */
+  readonly #kindRow: Int32Array;
+  /** Per row, each kind's log-probability (its unseen value where the kind never had it). */
+  readonly #kindRows: Float64Array;
 
   constructor(file: ModelFile) {
     if (file.dims !== HASH_DIMS) throw new Error(`model has ${file.dims} hash dimensions, this code uses ${HASH_DIMS}`);
+    if (file.features !== FEATURE_SET) {
+      throw new Error(`model was trained on features "${file.features}", this code extracts "${FEATURE_SET}": run npm run train -w classifier`);
+    }
     this.file = file;
     this.#weights = new Float64Array(file.dims);
     for (const [i, w] of file.hashed) this.#weights[i] = w;
     this.#named = new Map(Object.entries(file.named));
     this.#kindNames = file.kinds.map((k) => k.kind);
     this.#kindPriors = Float64Array.from(file.kinds, (k) => k.logPrior);
+    const kinds = file.kinds.length;
+    this.#kindRow = new Int32Array(file.dims).fill(-1);
+    let rows = 0;
+    for (const k of file.kinds) for (const [i] of k.features) if (this.#kindRow[i] === -1) this.#kindRow[i] = rows++;
+    this.#kindRows = new Float64Array(rows * kinds);
     file.kinds.forEach((k, j) => {
-      for (const [i, v] of k.features) {
-        let vec = this.#kindVectors.get(i);
-        if (!vec) {
-          vec = Float64Array.from(file.kinds, (x) => x.logUnseen);
-          this.#kindVectors.set(i, vec);
-        }
-        vec[j] = v;
-      }
+      for (let r = 0; r < rows; r++) this.#kindRows[r * kinds + j] = k.logUnseen;
+      for (const [i, v] of k.features) this.#kindRows[this.#kindRow[i]! * kinds + j] = v;
     });
   }
 
@@ -159,9 +195,12 @@ export class LogisticModel {
   kindOf(hashed: readonly number[]): ClaimKind | null {
     if (this.#kindNames.length === 0) return null;
     const scores = Float64Array.from(this.#kindPriors);
+    const kinds = scores.length;
     for (const i of hashed) {
-      const vec = this.#kindVectors.get(i);
-      if (vec) for (let j = 0; j < scores.length; j++) scores[j]! += vec[j]!;
+      const row = this.#kindRow[i]!;
+      if (row < 0) continue;
+      const at = row * kinds;
+      for (let j = 0; j < kinds; j++) scores[j]! += this.#kindRows[at + j]!;
     }
     let best = 0;
     for (let j = 1; j < scores.length; j++) if (scores[j]! > scores[best]!) best = j;
@@ -254,6 +293,7 @@ export function trainModel(examples: readonly Example[], options: TrainOptions):
   return {
     version: options.version,
     dims,
+    features: FEATURE_SET,
     bias: round(b),
     hashed,
     named,
