@@ -41,6 +41,7 @@ export const AUTHZ = {
   'GET /api/rebuttals/:id/claimreview': 'public',
   'GET /api/corrections/:id/letter': ['analyst', 'supervisor', 'press_office'],
   'GET /api/reports/weekly': ['analyst', 'supervisor', 'press_office', 'admin'],
+  'GET /api/stats': ['analyst', 'supervisor', 'press_office', 'admin'],
   'GET /api/escalations/:id/bundle': ['analyst', 'supervisor', 'police_liaison'],
   'POST /api/escalations/:id/acknowledge': CASE_ACTIONS.acknowledge_escalation.roles,
   'POST /api/escalations/:id/progress': CASE_ACTIONS.progress_escalation.roles,

@@ -1,4 +1,4 @@
-import { type CaseStore, type PostIndex, STATUS_LABELS } from '@kc/pipeline';
+import { type CaseStore, type DurationSummary, type PostIndex, type PostStats, STATUS_LABELS } from '@kc/pipeline';
 import type { WeeklyReport } from './letters.js';
 
 /** Vietnamese names of claim kinds in reports. */
@@ -16,6 +16,57 @@ export const KIND_LABELS: Readonly<Record<string, string>> = {
   unknown: 'Khác',
 };
 
+/** Whole days in Vietnam time as instants: [from 00:00, to + 1 day 00:00) at UTC+7. */
+export function vietnamDayRange(from: string, to: string): { start: string; end: string } {
+  return {
+    start: new Date(`${from}T00:00:00+07:00`).toISOString(),
+    end: new Date(Date.parse(`${to}T00:00:00+07:00`) + 86_400_000).toISOString(),
+  };
+}
+
+/** What the console's statistics page and a briefing chart need, for whole Vietnam days. */
+export interface Statistics {
+  readonly from: string;
+  readonly to: string;
+  readonly district: string | null;
+  readonly posts: PostStats;
+  readonly cases: {
+    readonly byKind: Readonly<Record<string, number>>;
+    readonly byStatus: Readonly<Record<string, number>>;
+    readonly timeToVerdict: DurationSummary;
+    readonly corrections: number;
+    readonly rebuttalsPublished: number;
+    readonly escalations: number;
+  };
+}
+
+export async function statistics(
+  stores: { readonly index: PostIndex; readonly cases: CaseStore },
+  from: string,
+  to: string,
+  district?: string,
+): Promise<Statistics> {
+  const { start, end } = vietnamDayRange(from, to);
+  const [posts, cases] = await Promise.all([
+    stores.index.stats(start, end, district),
+    stores.cases.report(start, end, district),
+  ]);
+  return {
+    from,
+    to,
+    district: district ?? null,
+    posts,
+    cases: {
+      byKind: cases.casesByKind,
+      byStatus: cases.casesByStatus,
+      timeToVerdict: cases.timeToVerdict,
+      corrections: cases.corrections,
+      rebuttalsPublished: cases.rebuttalsPublished,
+      escalations: cases.escalations,
+    },
+  };
+}
+
 /**
  * The weekly report of seed 001 for whole days in Vietnam time, [from 00:00, to + 1 day 00:00)
  * at UTC+7; with a district, posts and cases of that district only.
@@ -26,8 +77,7 @@ export async function weeklyReport(
   to: string,
   district?: string,
 ): Promise<WeeklyReport> {
-  const start = new Date(`${from}T00:00:00+07:00`).toISOString();
-  const end = new Date(Date.parse(`${to}T00:00:00+07:00`) + 86_400_000).toISOString();
+  const { start, end } = vietnamDayRange(from, to);
   const [posts, cases] = await Promise.all([
     stores.index.stats(start, end, district),
     stores.cases.report(start, end, district),

@@ -118,7 +118,7 @@ describe('authorization matrix', () => {
               ? correctionId
               : ctx.caseId;
     const url = `${path.replace(':id', target).replace(':sha256', '0'.repeat(64))}${
-      route === 'GET /api/reports/weekly' ? '?from=2021-07-19&to=2021-07-25' : ''
+      route === 'GET /api/reports/weekly' || route === 'GET /api/stats' ? '?from=2021-07-19&to=2021-07-25' : ''
     }`;
     const rule = AUTHZ[route];
     // Logging out ends the session: use a session of its own so the other requests keep theirs.

@@ -131,4 +131,48 @@ describe('official documents open in LibreOffice', () => {
       expect(text, expected).toContain(expected);
     }
   }, 180_000);
+
+  it('statistics: flagged posts per day, by kind, platform and district, and time to verdict', async () => {
+    ctx = await build();
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() + 7 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+    const h = ctx.as('press_office');
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/stats?from=${yesterday}&to=${today}`, headers: h });
+    expect(res.statusCode).toBe(200);
+    const s = res.json();
+    expect(s).toMatchObject({
+      from: yesterday,
+      to: today,
+      district: null,
+      posts: {
+        monitored: 1,
+        flagged: 1,
+        flaggedByDay: { [yesterday]: 0, [today]: 1 },
+        flaggedByKind: { fake_order: 1 },
+      },
+      cases: { byKind: { fake_order: 1 }, timeToVerdict: { count: 0, medianHours: null } },
+    });
+    const elsewhere = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/stats?from=${today}&to=${today}&district=${encodeURIComponent('Kon Tum')}`,
+      headers: h,
+    });
+    expect(elsewhere.json().posts).toMatchObject({ monitored: 0, flagged: 0, flaggedByDay: { [today]: 0 } });
+    for (const query of [
+      'from=2021-07-25&to=2021-07-19',
+      'from=2020-01-01&to=2021-12-31',
+      'from=2021-07-19',
+      'from=19/07/2021&to=2021-07-25',
+    ]) {
+      const bad = await ctx.app.inject({ method: 'GET', url: `/api/stats?${query}`, headers: h });
+      expect(bad.statusCode, query).toBe(400);
+      expect(bad.json().code, query).toBe('CASE_ERR_VALIDATION');
+    }
+    const police = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/stats?from=${today}&to=${today}`,
+      headers: ctx.as('police_liaison'),
+    });
+    expect(police.statusCode).toBe(403);
+  }, 180_000);
 });

@@ -27,3 +27,11 @@ export { migrate as migrateSqlite, openDb, type SqliteSchema, schemaVersion } fr
 export { ftsQuery } from './sqlite/fts.js';
 export { POST_INDEX_SCHEMA, SqlitePostIndex } from './sqlite/post-index.js';
 export { SqliteUserStore, USER_STORE_SCHEMA } from './sqlite/user-store.js';
+export {
+  type DurationSummary,
+  fillDays,
+  MAX_STAT_DAYS,
+  summarizeDurations,
+  vietnamDay,
+  vietnamDays,
+} from './stats.js';

@@ -21,6 +21,7 @@ import type {
   User,
   Verdict,
 } from './domain/index.js';
+import type { DurationSummary } from './stats.js';
 
 // ---------------------------------------------------------------- Bus
 
@@ -100,6 +101,15 @@ export interface PostSearchQuery {
   readonly offset: number;
 }
 
+export interface PostStats {
+  readonly monitored: number;
+  readonly flagged: number;
+  readonly flaggedByDay: Readonly<Record<string, number>>;
+  readonly flaggedByKind: Readonly<Record<string, number>>;
+  readonly flaggedByPlatform: Readonly<Record<string, number>>;
+  readonly flaggedByRegion: Readonly<Record<string, number>>;
+}
+
 export interface PostIndex {
   /** Inserts or replaces by post id; idempotent. */
   upsert(posts: readonly IndexedPost[]): Promise<void>;
@@ -108,8 +118,12 @@ export interface PostIndex {
   addEvidence(postId: string, refs: readonly EvidenceRef[]): Promise<IndexedPost | null>;
   search(query: PostSearchQuery): Promise<{ items: IndexedPost[]; total: number }>;
   count(): Promise<number>;
-  /** Posts fetched in [from, to), and how many were flagged; `region` matches the start of a post's region. */
-  stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }>;
+  /**
+   * Posts fetched in [from, to), how many were flagged, and the flagged ones by day (Vietnam
+   * time, every day of the range present), claim kind, platform and region; `region` matches the
+   * start of a post's region. Posts without a kind, platform or region count under `unknown`.
+   */
+  stats(from: string, to: string, region?: string): Promise<PostStats>;
   close(): Promise<void>;
 }
 
@@ -121,6 +135,8 @@ export interface CaseReport {
   readonly corrections: number;
   readonly rebuttalsPublished: number;
   readonly escalations: number;
+  /** From opening to verdict, for the cases opened in the range that have one. */
+  readonly timeToVerdict: DurationSummary;
   readonly top: readonly Case[];
 }
 

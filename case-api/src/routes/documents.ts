@@ -1,10 +1,11 @@
+import { MAX_STAT_DAYS } from '@kc/pipeline';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { correctionLetter, type LetterHeading, weeklyReportDocx } from '../letters.js';
 import { authorize } from '../plugins/auth.js';
-import { weeklyReport, weeklyReportCsv } from '../reports.js';
+import { statistics, weeklyReport, weeklyReportCsv } from '../reports.js';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -53,11 +54,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext; headin
     async (req, reply) => {
       authorize(req, 'GET /api/reports/weekly');
       const { from, to, district, format } = req.query;
-      if (from > to) {
-        throw new ApiError('CASE_ERR_VALIDATION', 'Ngày bắt đầu phải trước ngày kết thúc.', [
-          { field: 'querystring.from', message: 'sau ngày kết thúc' },
-        ]);
-      }
+      checkDayRange(from, to);
       const report = await weeklyReport(ctx, from, to, district);
       const name = `bao-cao-tuan-${from}-${to}`;
       if (format === 'docx') {
@@ -71,4 +68,41 @@ export const documentRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext; headin
       return report;
     },
   );
+
+  app.get(
+    '/api/stats',
+    {
+      schema: {
+        tags: ['documents'],
+        summary:
+          'Statistics for whole days in Vietnam time: flagged posts per day, by claim kind, platform and district; cases by kind and status; time to verdict',
+        querystring: z.object({
+          from: z.iso.date(),
+          to: z.iso.date(),
+          district: z.string().trim().min(1).max(200).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      authorize(req, 'GET /api/stats');
+      const { from, to, district } = req.query;
+      checkDayRange(from, to);
+      return statistics(ctx, from, to, district);
+    },
+  );
 };
+
+/** A range of whole days: from no later than to, and no longer than a per-day series may be. */
+function checkDayRange(from: string, to: string): void {
+  if (from > to) {
+    throw new ApiError('CASE_ERR_VALIDATION', 'Ngày bắt đầu phải trước ngày kết thúc.', [
+      { field: 'querystring.from', message: 'sau ngày kết thúc' },
+    ]);
+  }
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days > MAX_STAT_DAYS) {
+    throw new ApiError('CASE_ERR_VALIDATION', `Khoảng thời gian dài nhất là ${MAX_STAT_DAYS} ngày.`, [
+      { field: 'querystring.to', message: `quá ${MAX_STAT_DAYS} ngày sau ngày bắt đầu` },
+    ]);
+  }
+}

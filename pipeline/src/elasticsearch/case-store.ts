@@ -29,6 +29,7 @@ import type { Case, CaseEvent, CaseStatus, Correction, Poster } from '../domain/
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
+import { summarizeDurations } from '../stats.js';
 import { aliasOf, dropIndices, ensureIndices, type IndexSpec } from './indices.js';
 
 export interface EsCaseStoreOptions {
@@ -419,7 +420,11 @@ export class EsCaseStore implements CaseStore {
     let rebuttalsPublished = 0;
     let escalations = 0;
     const inRange = (t: string | null) => t !== null && t >= from && t < to;
+    const verdictMs: number[] = [];
+    // Every case opened in the range was updated since `from`, so this scan sees them all.
     for await (const doc of this.#scan({ bool: { filter: [{ range: { updated_at: { gte: from } } }, ...inRegion] } })) {
+      const c = doc.state.case;
+      if (c.verdict && inRange(c.createdAt)) verdictMs.push(Date.parse(c.verdict.at) - Date.parse(c.createdAt));
       corrections += doc.state.corrections.filter((c) => inRange(c.createdAt)).length;
       rebuttalsPublished += doc.state.rebuttals.filter((r) => inRange(r.publishedAt)).length;
       escalations += doc.state.escalations.filter((e) => inRange(e.approvedAt)).length;
@@ -430,6 +435,7 @@ export class EsCaseStore implements CaseStore {
       corrections,
       rebuttalsPublished,
       escalations,
+      timeToVerdict: summarizeDurations(verdictMs),
       top: res.hits.hits.map((h) => h._source!.state.case),
     };
   }

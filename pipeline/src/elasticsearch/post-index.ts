@@ -1,8 +1,9 @@
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import { foldText, syllables } from '@kc/classifier';
 import { ClassificationSchema, type EvidenceRef, type Post, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
-import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
+import type { IndexedPost, PostIndex, PostSearchQuery, PostStats } from '../ports.js';
+import { fillDays } from '../stats.js';
 import { aliasOf, dropIndices, ensureIndices, type IndexSpec } from './indices.js';
 
 export interface EsPostIndexOptions {
@@ -196,15 +197,59 @@ export class EsPostIndex implements PostIndex {
     return (await this.#es.count({ index: this.#index })).count;
   }
 
-  async stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }> {
+  async stats(from: string, to: string, region?: string): Promise<PostStats> {
     await this.#fresh();
-    const filter: object[] = [{ range: { fetched_at: { gte: from, lt: to } } }];
+    const filter: estypes.QueryDslQueryContainer[] = [{ range: { fetched_at: { gte: from, lt: to } } }];
     if (region) filter.push({ prefix: { region } });
-    const [all, flagged] = await Promise.all([
-      this.#es.count({ index: this.#index, query: { bool: { filter } } }),
-      this.#es.count({ index: this.#index, query: { bool: { filter: [...filter, { term: { flagged: true } }] } } }),
-    ]);
-    return { monitored: all.count, flagged: flagged.count };
+    const terms = (field: string, size: number) => ({ terms: { field, size, missing: 'unknown' } });
+    const res = await this.#es.search({
+      index: this.#index,
+      size: 0,
+      track_total_hits: true,
+      query: { bool: { filter } },
+      aggs: {
+        flagged: {
+          filter: { term: { flagged: true } },
+          aggs: {
+            days: {
+              date_histogram: {
+                field: 'fetched_at',
+                calendar_interval: 'day',
+                time_zone: '+07:00',
+                format: 'yyyy-MM-dd',
+              },
+            },
+            kinds: terms('claim_type', 50),
+            platforms: terms('platform', 50),
+            regions: terms('region', 500),
+          },
+        },
+      },
+    });
+    const flagged = res.aggregations?.flagged as
+      | (estypes.AggregationsFilterAggregate &
+          Record<string, { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }>)
+      | undefined;
+    const buckets = (
+      name: string,
+      key: (b: { key: string | number; key_as_string?: string }) => string = (b) => String(b.key),
+    ) =>
+      Object.fromEntries(
+        (flagged?.[name]?.buckets ?? []).filter((b) => b.doc_count > 0).map((b) => [key(b), b.doc_count]),
+      );
+    const total = res.hits.total;
+    return {
+      monitored: typeof total === 'number' ? total : (total?.value ?? 0),
+      flagged: flagged?.doc_count ?? 0,
+      flaggedByDay: fillDays(
+        from,
+        to,
+        buckets('days', (b) => b.key_as_string ?? String(b.key)),
+      ),
+      flaggedByKind: buckets('kinds'),
+      flaggedByPlatform: buckets('platforms'),
+      flaggedByRegion: buckets('regions'),
+    };
   }
 
   async close(): Promise<void> {

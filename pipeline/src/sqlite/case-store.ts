@@ -16,6 +16,7 @@ import {
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
 import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
+import { summarizeDurations } from '../stats.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
@@ -342,6 +343,15 @@ export class SqliteCaseStore implements CaseStore {
       ),
       escalations: count(
         `SELECT COUNT(*) AS n FROM escalations WHERE approved_at >= @from AND approved_at < @to${ofCase('escalations')}`,
+      ),
+      timeToVerdict: summarizeDurations(
+        (
+          this.#db
+            .prepare(
+              `SELECT created_at, json_extract(verdict, '$.at') AS at FROM cases WHERE ${opened} AND verdict IS NOT NULL`,
+            )
+            .all(params) as { created_at: string; at: string }[]
+        ).map((r) => Date.parse(r.at) - Date.parse(r.created_at)),
       ),
       top: (
         this.#db

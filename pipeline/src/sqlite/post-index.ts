@@ -1,6 +1,7 @@
 import { ClassificationSchema, type EvidenceRef, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
-import type { IndexedPost, PostIndex, PostSearchQuery } from '../ports.js';
+import type { IndexedPost, PostIndex, PostSearchQuery, PostStats } from '../ports.js';
+import { fillDays } from '../stats.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
@@ -178,16 +179,30 @@ export class SqlitePostIndex implements PostIndex {
     return { items: rows.map(toIndexed), total };
   }
 
-  async stats(from: string, to: string, region?: string): Promise<{ monitored: number; flagged: number }> {
-    const regionClause = region ? ` AND region LIKE ? ESCAPE '\\'` : '';
-    const params: unknown[] = [from, to, ...(region ? [likePrefix(region)] : [])];
-    const row = this.#db
-      .prepare(
-        `SELECT COUNT(*) AS monitored, COALESCE(SUM(flagged), 0) AS flagged FROM posts
-         WHERE fetched_at >= ? AND fetched_at < ?${regionClause}`,
-      )
-      .get(...params) as { monitored: number; flagged: number };
-    return row;
+  async stats(from: string, to: string, region?: string): Promise<PostStats> {
+    const where = `fetched_at >= @from AND fetched_at < @to${region ? ` AND region LIKE @region ESCAPE '\\'` : ''}`;
+    const params = { from, to, ...(region ? { region: likePrefix(region) } : {}) };
+    const totals = this.#db
+      .prepare(`SELECT COUNT(*) AS monitored, COALESCE(SUM(flagged), 0) AS flagged FROM posts WHERE ${where}`)
+      .get(params) as { monitored: number; flagged: number };
+    // The grouped expression is one of the fixed column expressions below, never user input.
+    const flaggedBy = (expr: string) =>
+      Object.fromEntries(
+        (
+          this.#db
+            .prepare(
+              `SELECT ${expr} AS k, COUNT(*) AS n FROM posts WHERE ${where} AND flagged = 1 GROUP BY k ORDER BY n DESC, k`,
+            )
+            .all(params) as { k: string | null; n: number }[]
+        ).map((r) => [r.k ?? 'unknown', r.n]),
+      );
+    return {
+      ...totals,
+      flaggedByDay: fillDays(from, to, flaggedBy(`date(fetched_at, '+7 hours')`)),
+      flaggedByKind: flaggedBy('claim_type'),
+      flaggedByPlatform: flaggedBy('platform'),
+      flaggedByRegion: flaggedBy('region'),
+    };
   }
 
   async count(): Promise<number> {

@@ -298,8 +298,14 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
     const to = new Date(Date.now() + hour).toISOString();
     expect(await total({ from, to })).toBe(2);
     expect(await total({ to: from })).toBe(0);
+    const noVerdict = await store.report(from, to);
+    expect(noVerdict.timeToVerdict).toEqual({ count: 0, medianHours: null, p90Hours: null });
+    await store.apply(cure.caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(cure.caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst);
     const all = await store.report(from, to);
     expect(Object.values(all.casesByKind).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(all.timeToVerdict).toEqual({ count: 1, medianHours: 0, p90Hours: 0 });
+    expect((await store.report(from, to, 'Gia Lai')).timeToVerdict.count).toBe(0);
     const district = await store.report(from, to, 'Đà Nẵng');
     expect(district.casesByKind).toEqual({ false_cure: 1 });
     expect(district.top.map((c) => c.id)).toEqual([cure.caseId]);

@@ -90,10 +90,42 @@ describe.each(adapters)('PostIndex contract: %s', (_name, open) => {
     expect(await index.addEvidence('p_00000000000000000000000000000000', [ref])).toBeNull();
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    expect(await index.stats(from, to)).toEqual({ monitored: 2, flagged: 1 });
-    expect(await index.stats(from, to, 'Gia Lai')).toEqual({ monitored: 1, flagged: 1 });
+    expect(await index.stats(from, to)).toMatchObject({ monitored: 2, flagged: 1 });
+    expect(await index.stats(from, to, 'Gia Lai')).toMatchObject({ monitored: 1, flagged: 1 });
     await index.close();
   }, 60_000);
+  it('breaks flagged posts down by Vietnam day, claim kind, platform and region', async () => {
+    const index = await open();
+    // 16:30 UTC on 4 July is 23:30 on 4 July in Vietnam; 17:30 UTC is already 5 July there.
+    const at = (day: number, hour: number) => new Date(Date.UTC(2021, 6, day, hour, 30)).toISOString();
+    const cure = 'Xông hơi sả chanh diệt virus corona trong phổi, khỏi covid';
+    const lockdown = 'Nghe nói phong tỏa toàn thành phố từ 0h đêm nay, cấm ra đường, share gấp';
+    await index.upsert([
+      entry(cure, { fetchedAt: at(4, 16), region: 'Gia Lai / TP. Pleiku' }),
+      entry(cure, { fetchedAt: at(4, 17), region: 'Gia Lai / Chư Sê', platform: 'facebook' }),
+      entry(lockdown, { fetchedAt: at(5, 2), region: 'Gia Lai / Chư Sê', platform: 'zalo' }),
+      entry(lockdown, { fetchedAt: at(6, 2) }),
+      entry('Giá cà phê hôm nay tăng nhẹ', { fetchedAt: at(5, 3), region: 'Gia Lai / TP. Pleiku' }),
+      entry(cure, { fetchedAt: at(20, 3), region: 'Gia Lai / TP. Pleiku' }),
+    ]);
+    const from = new Date('2021-07-04T00:00:00+07:00').toISOString();
+    const to = new Date('2021-07-07T00:00:00+07:00').toISOString();
+    const s = await index.stats(from, to);
+    expect(s).toEqual({
+      monitored: 5,
+      flagged: 4,
+      flaggedByDay: { '2021-07-04': 1, '2021-07-05': 2, '2021-07-06': 1 },
+      flaggedByKind: { false_cure: 2, fake_order: 2 },
+      flaggedByPlatform: { web: 2, facebook: 1, zalo: 1 },
+      flaggedByRegion: { 'Gia Lai / Chư Sê': 2, 'Gia Lai / TP. Pleiku': 1, unknown: 1 },
+    });
+    const district = await index.stats(from, to, 'Gia Lai / Chư');
+    expect(district.flaggedByDay).toEqual({ '2021-07-04': 0, '2021-07-05': 2, '2021-07-06': 0 });
+    expect(district.monitored).toBe(2);
+    expect((await index.stats(from, to, '%')).monitored).toBe(0);
+    await index.close();
+  }, 60_000);
+
   it('filters by platform, region (prefix), claim kind and time range, with or without words', async () => {
     const index = await open();
     const at = (day: number) => new Date(Date.UTC(2021, 6, day, 3)).toISOString();
