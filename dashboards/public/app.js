@@ -36,6 +36,10 @@ const PLATFORM = {
 };
 /** Roles that may read the weekly report (the API's authorization table decides; this only hides links). */
 const REPORT_ROLES = ['analyst', 'supervisor', 'press_office', 'admin'];
+/** Roles that may dismiss cases (the workflow's `dismiss` action; the API decides). */
+const DISMISS_ROLES = ['analyst', 'supervisor'];
+/** Orders of the triage queue (GET /api/cases `sort`). */
+const SORTS = { priority: 'Ưu tiên (mức độ × lượt tiếp cận)', updated: 'Mới cập nhật', created: 'Mới phát hiện' };
 /** Filters of the triage queue, passed to GET /api/cases as they are. */
 const QUEUE_FILTERS = ['status', 'q', 'claimType', 'platform', 'region', 'from', 'to'];
 const ROLE = {
@@ -97,9 +101,9 @@ const session = {
   },
 };
 
-/** Builds an element; children are nodes or text (always text, never HTML). */
+/** Builds an element (or fills one given); children are nodes or text (always text, never HTML). */
 function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
+  const el = typeof tag === 'string' ? document.createElement(tag) : tag;
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
@@ -184,7 +188,8 @@ function loginView() {
 
 async function queueView(params) {
   const user = session.user;
-  const query = new URLSearchParams({ limit: '100', sort: 'priority' });
+  const sort = SORTS[params.get('sort') || ''] ? /** @type {string} */ (params.get('sort')) : 'priority';
+  const query = new URLSearchParams({ limit: '100', sort });
   for (const k of QUEUE_FILTERS) if (params.get(k)) query.set(k, /** @type {string} */ (params.get(k)));
   const [data, saved] = await Promise.all([
     api('GET', `/api/cases?${query}`),
@@ -200,6 +205,11 @@ async function queueView(params) {
   const statusSelect = select('filter-status', 'Tất cả trạng thái', STATUS, params.get('status') || '');
   const kindSelect = select('filter-kind', 'Mọi loại tin', CLAIM, params.get('claimType') || '');
   const platformSelect = select('filter-platform', 'Mọi nền tảng', PLATFORM, params.get('platform') || '');
+  const sortSelect = h(
+    'select',
+    { id: 'sort', name: 'sort' },
+    ...Object.entries(SORTS).map(([k, v]) => h('option', { value: k, selected: k === sort }, v)),
+  );
   const search = h('input', {
     id: 'filter-q',
     name: 'q',
@@ -224,6 +234,7 @@ async function queueView(params) {
     h('div', {}, h('label', { for: 'filter-region' }, 'Địa bàn'), region),
     h('div', {}, h('label', { for: 'filter-from' }, 'Từ ngày'), from),
     h('div', {}, h('label', { for: 'filter-to' }, 'Đến ngày'), to),
+    h('div', {}, h('label', { for: 'sort' }, 'Sắp xếp'), sortSelect),
     h('button', { type: 'submit' }, 'Lọc'),
   );
   const current = () => {
@@ -238,6 +249,7 @@ async function queueView(params) {
     set('region', region.value);
     set('from', from.value);
     set('to', to.value);
+    if (sortSelect.value !== 'priority') p.set('sort', sortSelect.value);
     return p;
   };
   filters.addEventListener('submit', (e) => {
@@ -281,10 +293,17 @@ async function queueView(params) {
       toast(err.message, true);
     }
   });
+  const canDismiss = DISMISS_ROLES.includes(user.role);
   const rows = data.items.map((c) => {
+    const pick =
+      canDismiss && ['new', 'in_review'].includes(c.status)
+        ? h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Chọn vụ việc ${c.id}`, value: c.id })
+        : null;
+    if (pick) pick.addEventListener('click', (e) => e.stopPropagation());
     const tr = h(
       'tr',
       { class: 'case-row', tabindex: 0, dataset: { caseId: c.id } },
+      canDismiss ? h('td', { class: 'pick-cell' }, pick) : null,
       h('td', {}, h('div', { class: 'case-title' }, c.title), h('div', { class: 'muted' }, c.id)),
       h('td', {}, badge(c.status)),
       h('td', {}, c.claimType ? CLAIM[c.claimType] || c.claimType : '—'),
@@ -309,6 +328,49 @@ async function queueView(params) {
     });
     return tr;
   });
+
+  // Bulk dismissal of obvious non-cases, with the reason the audit log keeps.
+  const dismissNote = h('input', {
+    id: 'bulk-note',
+    placeholder: 'Lý do không xử lý (bắt buộc)',
+    maxlength: 2000,
+  });
+  const bulkCount = h('span', { class: 'muted', id: 'bulk-count' }, 'Chưa chọn vụ việc nào');
+  const bulk = h(
+    'form',
+    { class: 'filters bulk', id: 'bulk-dismiss' },
+    h('div', {}, bulkCount),
+    h('div', {}, dismissNote),
+    h('button', { type: 'submit' }, 'Không xử lý các vụ đã chọn'),
+  );
+  const picked = () =>
+    [...bulk.ownerDocument.querySelectorAll('#case-table input.pick:checked')].map(
+      (x) => /** @type {HTMLInputElement} */ (x).value,
+    );
+  const table = h('table', { id: 'case-table' });
+  table.addEventListener('change', () => {
+    const n = picked().length;
+    bulkCount.textContent = n ? `Đã chọn ${n} vụ việc` : 'Chưa chọn vụ việc nào';
+  });
+  bulk.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const caseIds = picked();
+    if (caseIds.length === 0) return toast('Hãy chọn ít nhất một vụ việc (phím x hoặc ô chọn).', true);
+    if (!dismissNote.value.trim()) return toast('Hãy ghi lý do không xử lý.', true);
+    try {
+      const r = await api('POST', '/api/cases/bulk/dismiss', { caseIds, note: dismissNote.value.trim() });
+      const failed = r.results.filter((x) => !x.ok);
+      toast(
+        failed.length
+          ? `Đã chuyển ${r.results.length - failed.length} vụ việc sang “Không xử lý”; ${failed.length} vụ không chuyển được: ${failed.map((x) => `${x.caseId} (${x.message})`).join('; ')}`
+          : `Đã chuyển ${r.results.length} vụ việc sang “Không xử lý”.`,
+        failed.length > 0,
+      );
+      render();
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
   const title = user.role === 'police_liaison' ? 'Hồ sơ được chuyển đến Công an' : 'Hàng đợi xác minh';
   return h(
     'section',
@@ -316,16 +378,19 @@ async function queueView(params) {
     h('h1', {}, title),
     filters,
     saveForm,
+    canDismiss ? bulk : null,
     h('p', { class: 'muted', id: 'case-total' }, `${data.total} vụ việc`),
+    h('p', { class: 'muted keys' }, 'Phím tắt: j/k — xuống/lên, Enter — mở, x — chọn.'),
     h(
-      'table',
-      { id: 'case-table' },
+      table,
+      {},
       h(
         'thead',
         {},
         h(
           'tr',
           {},
+          canDismiss ? h('th', { class: 'pick-cell' }, '') : null,
           h('th', {}, 'Nội dung'),
           h('th', {}, 'Trạng thái'),
           h('th', {}, 'Loại tin'),
@@ -335,12 +400,56 @@ async function queueView(params) {
           h('th', {}, 'Cập nhật'),
         ),
       ),
-      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 7 }, 'Không có vụ việc nào.'))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 }, 'Không có vụ việc nào.'))),
     ),
   );
 }
 
 // ---------------------------------------------------------------- case view
+
+/**
+ * The post's text with the classifier's phrases marked. Phrases come folded ("xong hoi"); the
+ * text is folded character by character, keeping where each folded character came from, so the
+ * marks land on the original "xông hơi". Text nodes only: hostile HTML stays text.
+ */
+function highlighted(text, phrases) {
+  const folded = [];
+  const from = [];
+  for (let i = 0; i < text.length; i++) {
+    const f = text[i]
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/đ/g, 'd');
+    for (const ch of f) {
+      folded.push(ch);
+      from.push(i);
+    }
+  }
+  const plain = folded.join('');
+  const ranges = [];
+  for (const phrase of new Set(phrases)) {
+    const words = phrase.split(/\s+/).filter(Boolean);
+    if (words.length === 0) continue;
+    const body = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^\\p{L}\\p{N}]+');
+    for (const m of plain.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'gu'))) {
+      const end = m.index + m[0].length;
+      ranges.push([from[m.index], end < from.length ? from[end] : text.length]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (end <= at) continue;
+    const s0 = Math.max(start, at);
+    if (s0 > at) out.push(text.slice(at, s0));
+    out.push(h('mark', { class: 'hit' }, text.slice(s0, end)));
+    at = end;
+  }
+  out.push(text.slice(at));
+  return out;
+}
 
 async function caseView(id) {
   const v = await api('GET', `/api/cases/${encodeURIComponent(id)}`);
@@ -375,7 +484,14 @@ async function caseView(id) {
         `${post.platform} · ${post.author ? post.author.name || post.author.handle : 'không rõ tác giả'} · ${fmtTime(post.publishedAt)} · `,
         h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, 'Nguồn'),
       ),
-      h('p', { class: 'post-text' }, post.text),
+      h(
+        'p',
+        { class: 'post-text' },
+        highlighted(
+          post.text,
+          classification.reasons.filter((r) => r.kind !== 'counter').flatMap((r) => r.phrases),
+        ),
+      ),
       post.metrics
         ? h(
             'div',
@@ -834,6 +950,161 @@ async function reportView(params) {
   );
 }
 
+// ---------------------------------------------------------------- statistics
+
+const SVG = 'http://www.w3.org/2000/svg';
+/** Builds an SVG element; text children become text nodes. */
+function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+  for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+/** Vertical bars, one per item (days): the shape a briefing slide wants. */
+function columnChart(id, title, items) {
+  const max = Math.max(1, ...items.map(([, n]) => n));
+  const w = 640;
+  const height = 200;
+  const gap = 2;
+  const bw = Math.max(2, (w - 40) / Math.max(1, items.length) - gap);
+  const bars = items.map(([label, n], i) => {
+    const bh = Math.round((n / max) * (height - 40));
+    const x = 30 + i * (bw + gap);
+    return svg(
+      'g',
+      {},
+      svg(
+        'rect',
+        { class: 'bar', x, y: height - 20 - bh, width: bw, height: bh, 'data-label': label, 'data-value': n },
+        svg('title', {}, `${label}: ${n}`),
+      ),
+      items.length <= 31 && n > 0
+        ? svg('text', { x: x + bw / 2, y: height - 24 - bh, 'text-anchor': 'middle', class: 'value' }, String(n))
+        : null,
+      items.length <= 16 || i % Math.ceil(items.length / 12) === 0
+        ? svg(
+            'text',
+            { x: x + bw / 2, y: height - 5, 'text-anchor': 'middle', class: 'axis' },
+            label.slice(5).split('-').reverse().join('/'),
+          )
+        : null,
+    );
+  });
+  return h(
+    'figure',
+    { class: 'card chart', id },
+    h('figcaption', {}, title),
+    svg(
+      'svg',
+      { viewBox: `0 0 ${w} ${height}`, role: 'img', 'aria-label': title },
+      svg('line', { x1: 28, x2: w, y1: height - 20, y2: height - 20, class: 'axis-line' }),
+      bars,
+    ),
+  );
+}
+
+/** Horizontal bars with their labels, largest first. */
+function barChart(id, title, items) {
+  const sorted = [...items].sort((a, b) => b[1] - a[1]);
+  const max = Math.max(1, ...sorted.map(([, n]) => n));
+  const row = 26;
+  const w = 640;
+  const labelW = 230;
+  const height = Math.max(1, sorted.length) * row + 6;
+  const rows = sorted.map(([label, n], i) => {
+    const bw = Math.max(1, Math.round((n / max) * (w - labelW - 50)));
+    const y = i * row + 4;
+    return svg(
+      'g',
+      {},
+      svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end', class: 'axis' }, label),
+      svg(
+        'rect',
+        { class: 'bar', x: labelW, y, width: bw, height: row - 8, 'data-label': label, 'data-value': n },
+        svg('title', {}, `${label}: ${n}`),
+      ),
+      svg('text', { x: labelW + bw + 6, y: y + 15, class: 'value' }, String(n)),
+    );
+  });
+  return h(
+    'figure',
+    { class: 'card chart', id },
+    h('figcaption', {}, title),
+    sorted.length
+      ? svg('svg', { viewBox: `0 0 ${w} ${height}`, role: 'img', 'aria-label': title }, rows)
+      : h('p', { class: 'muted' }, 'Không có số liệu.'),
+  );
+}
+
+const named = (record, names) =>
+  Object.entries(record).map(([k, n]) => [k === 'unknown' ? 'Chưa rõ' : names[k] || k, n]);
+const hours = (x) => (x === null ? '—' : `${String(x).replace('.', ',')} giờ`);
+
+async function statsView(params) {
+  const from = params.get('from') || vnDay(29);
+  const to = params.get('to') || vnDay(0);
+  const district = params.get('district') || '';
+  const query = new URLSearchParams({ from, to });
+  if (district) query.set('district', district);
+  const r = await api('GET', `/api/stats?${query}`);
+  const fromInput = h('input', { id: 'stats-from', type: 'date', value: from, required: true });
+  const toInput = h('input', { id: 'stats-to', type: 'date', value: to, required: true });
+  const districtInput = h('input', { id: 'stats-district', value: district, placeholder: 'Toàn tỉnh' });
+  const form = h(
+    'form',
+    { class: 'filters', id: 'stats-form' },
+    h('div', {}, h('label', { for: 'stats-from' }, 'Từ ngày'), fromInput),
+    h('div', {}, h('label', { for: 'stats-to' }, 'Đến ngày'), toInput),
+    h('div', {}, h('label', { for: 'stats-district' }, 'Địa bàn'), districtInput),
+    h('button', { type: 'submit' }, 'Xem thống kê'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams({ from: fromInput.value, to: toInput.value });
+    if (districtInput.value.trim()) p.set('district', districtInput.value.trim());
+    location.hash = `#/stats?${p}`;
+  });
+  const t = r.cases.timeToVerdict;
+  const figure = (id, label, value) =>
+    h(
+      'div',
+      { class: 'card figure', id },
+      h('div', { class: 'figure-value' }, String(value)),
+      h('div', { class: 'muted' }, label),
+    );
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Thống kê'),
+    form,
+    h(
+      'p',
+      { class: 'muted', id: 'stats-scope' },
+      `Từ ${r.from} đến ${r.to} · ${r.district ? `Địa bàn: ${r.district}` : 'Toàn tỉnh'}`,
+    ),
+    h(
+      'div',
+      { class: 'figures' },
+      figure('stat-monitored', 'Bài đăng được giám sát', r.posts.monitored),
+      figure('stat-flagged', 'Bài đăng bị gắn cờ', r.posts.flagged),
+      figure('stat-verdict-median', `Thời gian đến kết luận (trung vị, ${t.count} vụ việc)`, hours(t.medianHours)),
+      figure('stat-verdict-p90', '90% vụ việc có kết luận trong', hours(t.p90Hours)),
+      figure('stat-corrections', 'Yêu cầu cải chính', r.cases.corrections),
+      figure('stat-escalations', 'Chuyển công an', r.cases.escalations),
+    ),
+    columnChart('chart-days', 'Bài đăng bị gắn cờ theo ngày', Object.entries(r.posts.flaggedByDay)),
+    h(
+      'div',
+      { class: 'charts' },
+      barChart('chart-kinds', 'Bài bị gắn cờ theo loại tin', named(r.posts.flaggedByKind, CLAIM)),
+      barChart('chart-platforms', 'Bài bị gắn cờ theo nền tảng', named(r.posts.flaggedByPlatform, PLATFORM)),
+      barChart('chart-districts', 'Bài bị gắn cờ theo địa bàn', named(r.posts.flaggedByRegion, {})),
+      barChart('chart-outcomes', 'Vụ việc theo kết quả xử lý', named(r.cases.byStatus, STATUS)),
+    ),
+  );
+}
+
 // ---------------------------------------------------------------- router
 
 async function render() {
@@ -850,6 +1121,7 @@ async function render() {
   const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
   nav.replaceChildren(
     h('a', { href: '#/' }, user.role === 'police_liaison' ? 'Hồ sơ chuyển đến' : 'Hàng đợi'),
+    REPORT_ROLES.includes(user.role) ? h('a', { href: '#/stats', id: 'nav-stats' }, 'Thống kê') : null,
     REPORT_ROLES.includes(user.role) ? h('a', { href: '#/report', id: 'nav-report' }, 'Báo cáo tuần') : null,
   );
   nav.hidden = false;
@@ -857,7 +1129,13 @@ async function render() {
   const params = new URLSearchParams(query || '');
   try {
     const m = /^\/cases\/([\w-]+)$/.exec(path);
-    const view = m ? await caseView(m[1]) : path === '/report' ? await reportView(params) : await queueView(params);
+    const view = m
+      ? await caseView(m[1])
+      : path === '/report'
+        ? await reportView(params)
+        : path === '/stats'
+          ? await statsView(params)
+          : await queueView(params);
     main.replaceChildren(view);
   } catch (err) {
     main.replaceChildren(h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, 'Về hàng đợi')));
@@ -869,6 +1147,25 @@ document.getElementById('logout')?.addEventListener('click', async () => {
   session.clear();
   location.hash = '#/';
   render();
+});
+// Triage keys: j/k move through the queue, Enter opens (on the row), x picks for bulk dismissal.
+document.addEventListener('keydown', (e) => {
+  const target = /** @type {HTMLElement} */ (e.target);
+  if (e.ctrlKey || e.metaKey || e.altKey || target.closest('input, textarea, select')) return;
+  const rows = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('#case-table tr.case-row')]);
+  if (rows.length === 0) return;
+  const at = rows.indexOf(/** @type {HTMLElement} */ (target.closest('tr.case-row')));
+  if (e.key === 'j' || e.key === 'k') {
+    e.preventDefault();
+    const next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + (e.key === 'j' ? 1 : -1)));
+    rows[next]?.focus();
+  } else if (e.key === 'x' && at >= 0) {
+    const box = /** @type {HTMLInputElement | null} */ (rows[at]?.querySelector('input.pick') ?? null);
+    if (box) {
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }
 });
 window.addEventListener('hashchange', render);
 render();
