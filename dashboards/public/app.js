@@ -74,6 +74,16 @@ const ACTION = {
   poster_identity_viewed: 'Xem thông tin người đăng',
   poster_merged: 'Gộp hồ sơ người đăng',
 };
+const OUTCOME = {
+  warning: 'Nhắc nhở, cảnh cáo',
+  administrative_fine: 'Xử phạt vi phạm hành chính',
+  criminal_referral: 'Chuyển xử lý hình sự',
+  no_action: 'Không xử lý',
+};
+const REBUTTAL_STATUS = { draft: 'Bản nháp, chờ duyệt', approved: 'Đã duyệt, chờ đăng', published: 'Đã đăng' };
+/** Roles that may download correction letters and evidence bundles (the API decides). */
+const LETTER_ROLES = ['analyst', 'supervisor', 'press_office'];
+const BUNDLE_ROLES = ['analyst', 'supervisor', 'police_liaison'];
 const CHANNEL = {
   email: 'Thư điện tử',
   letter: 'Công văn',
@@ -584,6 +594,30 @@ async function caseView(id) {
               `${e.unit} — ${e.status === 'pending_approval' ? 'chờ lãnh đạo duyệt' : e.status === 'sent' ? 'đã gửi' : e.status === 'acknowledged' ? 'công an đã tiếp nhận' : e.status}`,
             ),
             h('div', { class: 'muted' }, e.summary),
+            e.outcome
+              ? h(
+                  'div',
+                  { class: 'outcome' },
+                  `Kết quả: ${OUTCOME[e.outcome.kind] || e.outcome.kind}`,
+                  e.outcome.amountVnd ? ` — ${e.outcome.amountVnd.toLocaleString('vi-VN')} đồng` : '',
+                  e.outcome.legalBasis ? ` — ${e.outcome.legalBasis}` : '',
+                )
+              : null,
+            BUNDLE_ROLES.includes(session.user.role) && e.status !== 'pending_approval'
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    id: 'download-bundle',
+                    onclick: () =>
+                      download(`/api/escalations/${e.id}/bundle`, `ho-so-${c.id}.zip`).catch((err) =>
+                        toast(err.message, true),
+                      ),
+                  },
+                  'Tải hồ sơ chứng cứ (ZIP)',
+                )
+              : null,
             v.allowedActions.includes('approve_escalation') && e.status === 'pending_approval'
               ? h(
                   'button',
@@ -618,7 +652,57 @@ async function caseView(id) {
         { class: 'card' },
         h('h2', {}, 'Yêu cầu cải chính'),
         v.corrections.map((r) =>
-          h('div', {}, `${r.recipient} (${CHANNEL[r.channel] || r.channel}) — hạn ${fmtTime(r.dueAt)}`),
+          h(
+            'div',
+            { class: 'correction', dataset: { correctionId: r.id } },
+            `${r.recipient} (${CHANNEL[r.channel] || r.channel}) — hạn ${fmtTime(r.dueAt)}`,
+            LETTER_ROLES.includes(session.user.role)
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary download-letter',
+                    onclick: () =>
+                      download(`/api/corrections/${r.id}/letter`, `de-nghi-cai-chinh-${c.id}.docx`).catch((err) =>
+                        toast(err.message, true),
+                      ),
+                  },
+                  'Tải công văn (DOCX)',
+                )
+              : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  if (v.rebuttals.length) {
+    side.push(
+      h(
+        'div',
+        { class: 'card', id: 'rebuttals' },
+        h('h2', {}, 'Tin phản bác'),
+        v.rebuttals.map((r) =>
+          h(
+            'div',
+            { class: 'rebuttal', dataset: { rebuttalId: r.id } },
+            h('strong', {}, r.title),
+            h('div', { class: 'rebuttal-status' }, REBUTTAL_STATUS[r.status] || r.status),
+            h('p', { class: 'muted' }, r.body),
+            r.publishedWhere ? h('div', { class: 'muted' }, `Đăng tại: ${r.publishedWhere}`) : null,
+            v.allowedActions.includes('approve_rebuttal') && r.status === 'draft'
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    id: 'approve-rebuttal',
+                    onclick: () => act('POST', `/api/rebuttals/${r.id}/approve`),
+                  },
+                  'Duyệt tin phản bác',
+                )
+              : null,
+            v.allowedActions.includes('publish_rebuttal') && r.status === 'approved' ? publishForm(r, act) : null,
+          ),
         ),
       ),
     );
@@ -650,6 +734,31 @@ async function caseView(id) {
     h('h1', { id: 'case-title' }, c.title),
     h('div', { class: 'grid' }, h('div', {}, posts, timeline), h('div', {}, side, forms)),
   );
+}
+
+function publishForm(r, act) {
+  const where = h('input', {
+    id: 'publish-where',
+    name: 'where',
+    required: true,
+    value: 'Cổng thông tin điện tử tỉnh',
+  });
+  const url = h('input', { id: 'publish-url', name: 'url', type: 'url', placeholder: 'https://…' });
+  const f = h(
+    'form',
+    { id: 'publish-form' },
+    ...field('Đăng tại', where),
+    ...field('Đường dẫn bài đăng', url),
+    h('button', { type: 'submit' }, 'Đánh dấu đã đăng'),
+  );
+  f.addEventListener('submit', (e) => {
+    e.preventDefault();
+    act('POST', `/api/rebuttals/${r.id}/publish`, {
+      where: where.value,
+      ...(url.value.trim() ? { url: url.value.trim() } : {}),
+    });
+  });
+  return f;
 }
 
 function field(label, input) {
@@ -821,6 +930,81 @@ function actionForms(v, act) {
         ],
         'Gửi đề nghị (chờ lãnh đạo duyệt)',
         (fd) => act('POST', `/api/cases/${c.id}/escalations`, { unit: fd.get('unit'), summary: fd.get('summary') }),
+      ),
+    );
+  }
+  if (allowed.has('draft_rebuttal') && !v.rebuttals.some((r) => r.status !== 'published')) {
+    out.push(
+      form(
+        'rebuttal-form',
+        'Soạn tin phản bác',
+        [
+          ...field('Tiêu đề', h('input', { id: 'rebuttal-title', name: 'title', required: true, maxlength: 300 })),
+          ...field('Nội dung', h('textarea', { id: 'rebuttal-body', name: 'body', required: true, rows: 6 })),
+          ...field(
+            'Nguồn chính thống (mỗi dòng một đường dẫn)',
+            h('textarea', {
+              id: 'rebuttal-sources',
+              name: 'sources',
+              required: true,
+              placeholder: 'https://moh.gov.vn/…',
+            }),
+          ),
+        ],
+        'Gửi lãnh đạo duyệt',
+        (fd) =>
+          act('POST', `/api/cases/${c.id}/rebuttals`, {
+            title: fd.get('title'),
+            body: fd.get('body'),
+            sources: String(fd.get('sources') || '')
+              .split('\n')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          }),
+      ),
+    );
+  }
+  const open = v.escalations.find((e) => e.status === 'acknowledged' || e.status === 'in_progress');
+  if (allowed.has('close_escalation') && open) {
+    const kind = h(
+      'select',
+      { id: 'outcome-kind', name: 'kind' },
+      Object.entries(OUTCOME).map(([k, l]) => h('option', { value: k }, l)),
+    );
+    out.push(
+      form(
+        'outcome-form',
+        'Kết quả xử lý của cơ quan công an',
+        [
+          ...field('Hình thức xử lý', kind),
+          ...field(
+            'Số tiền phạt (đồng)',
+            h('input', { id: 'outcome-amount', name: 'amountVnd', inputmode: 'numeric' }),
+          ),
+          ...field(
+            'Căn cứ pháp lý',
+            h('input', {
+              id: 'outcome-basis',
+              name: 'legalBasis',
+              placeholder: 'Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP',
+            }),
+          ),
+          ...field('Ghi chú', h('textarea', { id: 'outcome-note', name: 'note' })),
+        ],
+        'Gửi kết quả và đóng hồ sơ',
+        (fd) => {
+          const amount = String(fd.get('amountVnd') || '').replace(/[.\s,]/g, '');
+          if (amount && !/^\d+$/.test(amount)) return toast('Số tiền phạt chỉ gồm chữ số.', true);
+          if (fd.get('kind') === 'administrative_fine' && (!amount || !String(fd.get('legalBasis') || '').trim())) {
+            return toast('Xử phạt hành chính cần số tiền phạt và căn cứ pháp lý.', true);
+          }
+          act('POST', `/api/escalations/${open.id}/outcome`, {
+            kind: fd.get('kind'),
+            ...(amount ? { amountVnd: Number(amount) } : {}),
+            ...(String(fd.get('legalBasis') || '').trim() ? { legalBasis: String(fd.get('legalBasis')).trim() } : {}),
+            note: String(fd.get('note') || ''),
+          });
+        },
       ),
     );
   }
@@ -1039,7 +1223,8 @@ function barChart(id, title, items) {
 
 const named = (record, names) =>
   Object.entries(record).map(([k, n]) => [k === 'unknown' ? 'Chưa rõ' : names[k] || k, n]);
-const hours = (x) => (x === null ? '—' : `${String(x).replace('.', ',')} giờ`);
+/** A duration in hours as a Vietnamese reader writes it: "45 phút", "2,5 giờ". */
+const hours = (x) => (x === null ? '—' : x < 1 ? `${Math.round(x * 60)} phút` : `${String(x).replace('.', ',')} giờ`);
 
 async function statsView(params) {
   const from = params.get('from') || vnDay(29);

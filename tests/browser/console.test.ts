@@ -39,6 +39,7 @@ describe('console in Chromium', () => {
 
   async function login(username: string): Promise<Page> {
     const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
@@ -272,4 +273,118 @@ describe('console in Chromium', () => {
     expect((page as Page & { errors?: string[] }).errors).toEqual([]);
     await page.close();
   });
+
+  /** Saves a download and returns its first bytes. */
+  async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; head: string }> {
+    const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+    return { name: file.suggestedFilename(), head: Buffer.concat(chunks).subarray(0, 2).toString('latin1') };
+  }
+
+  it('press office: drafts a rebuttal, the supervisor approves it, the press office publishes it and downloads the letter', async () => {
+    const analyst = await new ApiClient(app.url).login('phantich');
+    const caseId = (await analyst.call('GET', '/api/cases?status=verified_false')).body.items[0].id as string;
+    const version = (await analyst.call('GET', `/api/cases/${caseId}`)).body.case.version as number;
+    const due = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const requested = await analyst.call(
+      'POST',
+      `/api/cases/${caseId}/corrections`,
+      {
+        recipient: 'Chủ trang “Tin nóng Gia Lai”',
+        channel: 'letter',
+        message: 'Đề nghị gỡ bài viết sai sự thật.',
+        dueAt: due,
+      },
+      { 'if-match': `"${version}"` },
+    );
+    expect(requested.status).toBe(200);
+
+    const press = await login('baochi');
+    await page(press, `#/cases/${caseId}`);
+    await press.fill('#rebuttal-title', 'Xông hơi không chữa được Covid-19');
+    await press.fill(
+      '#rebuttal-body',
+      'Sở Y tế khẳng định xông hơi bằng sả, chanh không diệt được virus SARS-CoV-2 trong phổi.',
+    );
+    await press.fill(
+      '#rebuttal-sources',
+      'https://moh.gov.vn/tin-tong-hop/-/asset_publisher/k206Q9qkZOqn/content/xong-hoi',
+    );
+    await press.click('#rebuttal-form button[type=submit]');
+    await expect.poll(() => press.textContent('#rebuttals .rebuttal-status')).toBe('Bản nháp, chờ duyệt');
+    const letter = await downloaded(press, () => press.locator('button.download-letter').first().click());
+    expect(letter.name).toBe(`de-nghi-cai-chinh-${caseId}.docx`);
+    expect(letter.head).toBe('PK');
+    await press.screenshot({ path: join(SHOTS, 'press-office-case.png'), fullPage: true });
+
+    const supervisor = await login('giamsat');
+    await page(supervisor, `#/cases/${caseId}`);
+    await supervisor.click('#approve-rebuttal');
+    await expect.poll(() => supervisor.textContent('#rebuttals .rebuttal-status')).toBe('Đã duyệt, chờ đăng');
+
+    await page(press, `#/cases/${caseId}`);
+    await press.fill('#publish-url', 'https://gialai.gov.vn/tin-tuc/xong-hoi-khong-chua-duoc-covid');
+    await press.click('#publish-form button[type=submit]');
+    await expect.poll(() => press.textContent('#rebuttals .rebuttal-status')).toBe('Đã đăng');
+    expect(await press.textContent('#timeline')).toContain('baochi');
+    for (const p of [press, supervisor]) {
+      expect((p as Page & { errors?: string[] }).errors).toEqual([]);
+      await p.close();
+    }
+  });
+
+  it('police liaison: acknowledges an approved escalation, downloads the evidence bundle and reports the outcome', async () => {
+    const analyst = await new ApiClient(app.url).login('phantich');
+    const caseId = (await analyst.call('GET', '/api/cases?q=nuoc muoi')).body.items[0].id as string;
+    const step = async (client: ApiClient, path: string, body?: unknown) => {
+      const version = (await client.call('GET', `/api/cases/${caseId}`)).body.case.version as number;
+      const r = await client.call('POST', path, body, { 'if-match': `"${version}"` });
+      expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
+      return r.body;
+    };
+    await step(analyst, `/api/cases/${caseId}/assign`, { assignee: 'phantich' });
+    await step(analyst, `/api/cases/${caseId}/verdict`, { verdict: 'false', note: 'Bộ Y tế đã bác bỏ.', sources: [] });
+    const escalated = await step(analyst, `/api/cases/${caseId}/escalations`, {
+      unit: 'Phòng An ninh mạng – Công an tỉnh',
+      summary: 'Bài đăng có mã độc và tin sai về nước muối.',
+    });
+    const escalationId = escalated.escalations[0].id as string;
+    await step(await new ApiClient(app.url).login('giamsat'), `/api/escalations/${escalationId}/approve`);
+
+    const police = await login('congan');
+    await expect.poll(() => police.textContent('#case-total')).toBe('1 vụ việc');
+    await police.screenshot({ path: join(SHOTS, 'police-inbox.png'), fullPage: true });
+    await police.locator('tr.case-row').first().click();
+    await police.waitForSelector('#acknowledge-escalation');
+    await police.click('#acknowledge-escalation');
+    await police.waitForSelector('#outcome-form');
+    const bundle = await downloaded(police, () => police.click('#download-bundle'));
+    expect(bundle.name).toBe(`ho-so-${caseId}.zip`);
+    expect(bundle.head).toBe('PK');
+    await police.selectOption('#outcome-kind', 'administrative_fine');
+    // A fine needs its amount and legal basis (the API refuses it too); the form says so first.
+    await police.fill('#outcome-amount', '7.500.000');
+    await police.click('#outcome-form button[type=submit]');
+    await expect
+      .poll(() => police.textContent('#toast'))
+      .toBe('Xử phạt hành chính cần số tiền phạt và căn cứ pháp lý.');
+    await police.fill('#outcome-basis', 'Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP');
+    await police.screenshot({ path: join(SHOTS, 'police-outcome.png'), fullPage: true });
+    await police.click('#outcome-form button[type=submit]');
+    await expect.poll(() => police.textContent('.badge')).toBe('Đã đóng');
+    expect(await police.textContent('.escalation .outcome')).toBe(
+      'Kết quả: Xử phạt vi phạm hành chính — 7.500.000 đồng — Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP',
+    );
+    expect((police as Page & { errors?: string[] }).errors).toEqual([]);
+    await police.close();
+  });
+
+  /** Opens a console route in a logged-in page and waits for it to render. */
+  async function page(p: Page, hash: string): Promise<void> {
+    // Going to the URL the page is already on changes nothing: reload it instead.
+    if (p.url() === `${app.url}/${hash}`) await p.reload();
+    else await p.goto(`${app.url}/${hash}`);
+    await p.waitForSelector('#case-title');
+  }
 });
