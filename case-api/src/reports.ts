@@ -24,6 +24,18 @@ export function vietnamDayRange(from: string, to: string): { start: string; end:
   };
 }
 
+type Stores = { readonly index: PostIndex; readonly cases: CaseStore };
+
+/** Post statistics and the case report of whole Vietnam days, read in parallel. */
+async function gather(stores: Stores, from: string, to: string, district?: string) {
+  const { start, end } = vietnamDayRange(from, to);
+  const [posts, cases] = await Promise.all([
+    stores.index.stats(start, end, district),
+    stores.cases.report(start, end, district),
+  ]);
+  return { posts, cases };
+}
+
 /** What the console's statistics page and a briefing chart need, for whole Vietnam days. */
 export interface Statistics {
   readonly from: string;
@@ -40,17 +52,8 @@ export interface Statistics {
   };
 }
 
-export async function statistics(
-  stores: { readonly index: PostIndex; readonly cases: CaseStore },
-  from: string,
-  to: string,
-  district?: string,
-): Promise<Statistics> {
-  const { start, end } = vietnamDayRange(from, to);
-  const [posts, cases] = await Promise.all([
-    stores.index.stats(start, end, district),
-    stores.cases.report(start, end, district),
-  ]);
+export async function statistics(stores: Stores, from: string, to: string, district?: string): Promise<Statistics> {
+  const { posts, cases } = await gather(stores, from, to, district);
   return {
     from,
     to,
@@ -71,17 +74,8 @@ export async function statistics(
  * The weekly report of seed 001 for whole days in Vietnam time, [from 00:00, to + 1 day 00:00)
  * at UTC+7; with a district, posts and cases of that district only.
  */
-export async function weeklyReport(
-  stores: { readonly index: PostIndex; readonly cases: CaseStore },
-  from: string,
-  to: string,
-  district?: string,
-): Promise<WeeklyReport> {
-  const { start, end } = vietnamDayRange(from, to);
-  const [posts, cases] = await Promise.all([
-    stores.index.stats(start, end, district),
-    stores.cases.report(start, end, district),
-  ]);
+export async function weeklyReport(stores: Stores, from: string, to: string, district?: string): Promise<WeeklyReport> {
+  const { posts, cases } = await gather(stores, from, to, district);
   return {
     from,
     to,
