@@ -156,7 +156,9 @@ export class LogisticModel {
   constructor(file: ModelFile) {
     if (file.dims !== HASH_DIMS) throw new Error(`model has ${file.dims} hash dimensions, this code uses ${HASH_DIMS}`);
     if (file.features !== FEATURE_SET) {
-      throw new Error(`model was trained on features "${file.features}", this code extracts "${FEATURE_SET}": run npm run train -w classifier`);
+      throw new Error(
+        `model was trained on features "${file.features}", this code extracts "${FEATURE_SET}": run npm run train -w classifier`,
+      );
     }
     this.file = file;
     this.#weights = new Float64Array(file.dims);
