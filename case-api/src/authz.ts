@@ -15,6 +15,7 @@ export const AUTHZ = {
   'GET /api/system/status': ALL,
   'GET /api/evidence/:sha256': ALL,
   'GET /api/cases': ALL,
+  'GET /api/workload': ['supervisor', 'admin'],
   // Posts of every case, escalated or not: not for the police liaison.
   'GET /api/posts': ['analyst', 'supervisor', 'press_office', 'admin'],
   'GET /api/saved-searches': ALL,

@@ -194,6 +194,73 @@ function loginView() {
   return form;
 }
 
+/** The ids of the picked rows of a case table. */
+function pickedIn(table) {
+  return [...table.querySelectorAll('input.pick:checked')].map((x) => /** @type {HTMLInputElement} */ (x).value);
+}
+
+/**
+ * A table of cases: a row per case that opens it (click or Enter), with a pick box on open cases
+ * when `pickable` (keys j/k move between rows of any such table, x picks).
+ */
+function caseTable(id, items, pickable) {
+  const rows = items.map((c) => {
+    const pick =
+      pickable && ['new', 'in_review'].includes(c.status)
+        ? h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Chọn vụ việc ${c.id}`, value: c.id })
+        : null;
+    if (pick) pick.addEventListener('click', (e) => e.stopPropagation());
+    const tr = h(
+      'tr',
+      { class: 'case-row', tabindex: 0, dataset: { caseId: c.id } },
+      pickable ? h('td', { class: 'pick-cell' }, pick) : null,
+      h('td', {}, h('div', { class: 'case-title' }, c.title), h('div', { class: 'muted' }, c.id)),
+      h('td', {}, badge(c.status)),
+      h('td', {}, c.claimType ? CLAIM[c.claimType] || c.claimType : '—'),
+      h('td', {}, String(c.postCount)),
+      h(
+        'td',
+        {},
+        c.priority.toFixed(1),
+        c.verdictDueAt && ['new', 'in_review'].includes(c.status) && Date.parse(c.verdictDueAt) < Date.now()
+          ? h('span', { class: 'badge overdue' }, ' quá hạn')
+          : null,
+      ),
+      h('td', {}, c.assignee || '—'),
+      h('td', { class: 'muted' }, fmtTime(c.updatedAt)),
+    );
+    const open = () => {
+      location.hash = `#/cases/${c.id}`;
+    };
+    tr.addEventListener('click', open);
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') open();
+    });
+    return tr;
+  });
+  return h(
+    'table',
+    { id, class: 'cases' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        pickable ? h('th', { class: 'pick-cell' }, '') : null,
+        h('th', {}, 'Nội dung'),
+        h('th', {}, 'Trạng thái'),
+        h('th', {}, 'Loại tin'),
+        h('th', {}, 'Bài đăng'),
+        h('th', {}, 'Ưu tiên'),
+        h('th', {}, 'Người xử lý'),
+        h('th', {}, 'Cập nhật'),
+      ),
+    ),
+    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 }, 'Không có vụ việc nào.'))),
+  );
+}
+
 // ---------------------------------------------------------------- triage queue
 
 async function queueView(params) {
@@ -304,41 +371,6 @@ async function queueView(params) {
     }
   });
   const canDismiss = DISMISS_ROLES.includes(user.role);
-  const rows = data.items.map((c) => {
-    const pick =
-      canDismiss && ['new', 'in_review'].includes(c.status)
-        ? h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Chọn vụ việc ${c.id}`, value: c.id })
-        : null;
-    if (pick) pick.addEventListener('click', (e) => e.stopPropagation());
-    const tr = h(
-      'tr',
-      { class: 'case-row', tabindex: 0, dataset: { caseId: c.id } },
-      canDismiss ? h('td', { class: 'pick-cell' }, pick) : null,
-      h('td', {}, h('div', { class: 'case-title' }, c.title), h('div', { class: 'muted' }, c.id)),
-      h('td', {}, badge(c.status)),
-      h('td', {}, c.claimType ? CLAIM[c.claimType] || c.claimType : '—'),
-      h('td', {}, String(c.postCount)),
-      h(
-        'td',
-        {},
-        c.priority.toFixed(1),
-        c.verdictDueAt && ['new', 'in_review'].includes(c.status) && Date.parse(c.verdictDueAt) < Date.now()
-          ? h('span', { class: 'badge overdue' }, ' quá hạn')
-          : null,
-      ),
-      h('td', {}, c.assignee || '—'),
-      h('td', { class: 'muted' }, fmtTime(c.updatedAt)),
-    );
-    const open = () => {
-      location.hash = `#/cases/${c.id}`;
-    };
-    tr.addEventListener('click', open);
-    tr.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') open();
-    });
-    return tr;
-  });
-
   // Bulk dismissal of obvious non-cases, with the reason the audit log keeps.
   const dismissNote = h('input', {
     id: 'bulk-note',
@@ -353,11 +385,8 @@ async function queueView(params) {
     h('div', {}, dismissNote),
     h('button', { type: 'submit' }, 'Không xử lý các vụ đã chọn'),
   );
-  const picked = () =>
-    [...bulk.ownerDocument.querySelectorAll('#case-table input.pick:checked')].map(
-      (x) => /** @type {HTMLInputElement} */ (x).value,
-    );
-  const table = h('table', { id: 'case-table' });
+  const table = caseTable('case-table', data.items, canDismiss);
+  const picked = () => pickedIn(table);
   table.addEventListener('change', () => {
     const n = picked().length;
     bulkCount.textContent = n ? `Đã chọn ${n} vụ việc` : 'Chưa chọn vụ việc nào';
@@ -391,27 +420,7 @@ async function queueView(params) {
     canDismiss ? bulk : null,
     h('p', { class: 'muted', id: 'case-total' }, `${data.total} vụ việc`),
     h('p', { class: 'muted keys' }, 'Phím tắt: j/k — xuống/lên, Enter — mở, x — chọn.'),
-    h(
-      table,
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          canDismiss ? h('th', { class: 'pick-cell' }, '') : null,
-          h('th', {}, 'Nội dung'),
-          h('th', {}, 'Trạng thái'),
-          h('th', {}, 'Loại tin'),
-          h('th', {}, 'Bài đăng'),
-          h('th', {}, 'Ưu tiên'),
-          h('th', {}, 'Người xử lý'),
-          h('th', {}, 'Cập nhật'),
-        ),
-      ),
-      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 }, 'Không có vụ việc nào.'))),
-    ),
+    table,
   );
 }
 
@@ -1011,6 +1020,117 @@ function actionForms(v, act) {
   return out;
 }
 
+// ---------------------------------------------------------------- supervisor and press office desks
+
+/** A titled list of cases from GET /api/cases with the given query. */
+async function caseSection(id, title, query, pickable = false) {
+  const data = await api('GET', `/api/cases?${new URLSearchParams({ limit: '50', sort: 'priority', ...query })}`);
+  const table = caseTable(`${id}-table`, data.items, pickable);
+  return {
+    table,
+    el: h(
+      'section',
+      { class: 'desk-section', id },
+      h('h2', {}, `${title} `, h('span', { class: 'count' }, `(${data.total})`)),
+      table,
+    ),
+  };
+}
+
+async function supervisorView() {
+  const [approvals, rebuttals, overdue, unassigned, workload, users] = await Promise.all([
+    caseSection('awaiting-escalation', 'Đề nghị chuyển công an chờ duyệt', { awaiting: 'escalation_approval' }),
+    caseSection('awaiting-rebuttal', 'Tin phản bác chờ duyệt', { awaiting: 'rebuttal_approval' }),
+    caseSection('overdue', 'Quá hạn kết luận', { overdue: 'true' }),
+    caseSection('unassigned', 'Mới phát hiện, chưa phân công', { status: 'new' }, true),
+    api('GET', '/api/workload'),
+    api('GET', '/api/users'),
+  ]);
+  // Every analyst, with nothing in review shown as 0: who can take more.
+  const load = new Map(workload.items.map((w) => [w.assignee, w]));
+  const people = users.items.filter((u) => u.role === 'analyst' || load.has(u.username));
+  const rows = people
+    .map((u) => ({ u, w: load.get(u.username) ?? { inReview: 0, overdue: 0 } }))
+    .sort((a, b) => b.w.inReview - a.w.inReview || a.u.username.localeCompare(b.u.username));
+  const workloadTable = h(
+    'table',
+    { id: 'workload' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Chuyên viên'), h('th', {}, 'Đang xác minh'), h('th', {}, 'Quá hạn'))),
+    h(
+      'tbody',
+      {},
+      rows.map(({ u, w }) =>
+        h(
+          'tr',
+          { dataset: { user: u.username } },
+          h('td', {}, `${u.displayName || u.username} (${u.username})`),
+          h('td', {}, String(w.inReview)),
+          h('td', { class: w.overdue ? 'bad' : '' }, String(w.overdue)),
+        ),
+      ),
+    ),
+  );
+  const assignee = h(
+    'select',
+    { id: 'bulk-assignee' },
+    users.items
+      .filter((u) => u.role === 'analyst' || u.role === 'supervisor')
+      .map((u) => h('option', { value: u.username }, `${u.displayName || u.username} (${u.username})`)),
+  );
+  const assignForm = h(
+    'form',
+    { class: 'filters bulk', id: 'bulk-assign' },
+    h('div', {}, h('label', { for: 'bulk-assignee' }, 'Phân công các vụ đã chọn cho'), assignee),
+    h('button', { type: 'submit' }, 'Phân công'),
+  );
+  assignForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const caseIds = pickedIn(unassigned.table);
+    if (caseIds.length === 0) return toast('Hãy chọn ít nhất một vụ việc (phím x hoặc ô chọn).', true);
+    try {
+      const r = await api('POST', '/api/cases/bulk/assign', { caseIds, assignee: assignee.value });
+      const failed = r.results.filter((x) => !x.ok);
+      toast(
+        failed.length
+          ? `Đã phân công ${r.results.length - failed.length} vụ việc; ${failed.length} vụ không phân công được: ${failed.map((x) => `${x.caseId} (${x.message})`).join('; ')}`
+          : `Đã phân công ${r.results.length} vụ việc cho ${assignee.value}.`,
+        failed.length > 0,
+      );
+      render();
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Điều phối'),
+    approvals.el,
+    rebuttals.el,
+    overdue.el,
+    h('section', { class: 'desk-section' }, h('h2', {}, 'Khối lượng công việc'), workloadTable),
+    unassigned.el,
+    assignForm,
+  );
+}
+
+async function pressView() {
+  const sections = await Promise.all([
+    caseSection('to-draft', 'Đã kết luận sai sự thật, cần tin phản bác', {
+      status: 'verified_false,verified_misleading,correction_requested',
+    }),
+    caseSection('awaiting-publication', 'Tin phản bác đã duyệt, chờ đăng', { awaiting: 'rebuttal_publication' }),
+    caseSection('awaiting-approval', 'Tin phản bác chờ lãnh đạo duyệt', { awaiting: 'rebuttal_approval' }),
+    caseSection('corrections-due', 'Đang chờ cải chính, gỡ bỏ', { status: 'correction_requested' }),
+  ]);
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Báo chí, phản bác'),
+    sections.map((x) => x.el),
+  );
+}
+
 // ---------------------------------------------------------------- weekly report
 
 /** A day in Vietnam time (YYYY-MM-DD), `daysAgo` days before today. */
@@ -1306,6 +1426,10 @@ async function render() {
   const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
   nav.replaceChildren(
     h('a', { href: '#/' }, user.role === 'police_liaison' ? 'Hồ sơ chuyển đến' : 'Hàng đợi'),
+    ['supervisor', 'admin'].includes(user.role)
+      ? h('a', { href: '#/supervisor', id: 'nav-supervisor' }, 'Điều phối')
+      : null,
+    ['press_office', 'supervisor'].includes(user.role) ? h('a', { href: '#/press', id: 'nav-press' }, 'Báo chí') : null,
     REPORT_ROLES.includes(user.role) ? h('a', { href: '#/stats', id: 'nav-stats' }, 'Thống kê') : null,
     REPORT_ROLES.includes(user.role) ? h('a', { href: '#/report', id: 'nav-report' }, 'Báo cáo tuần') : null,
   );
@@ -1320,7 +1444,11 @@ async function render() {
         ? await reportView(params)
         : path === '/stats'
           ? await statsView(params)
-          : await queueView(params);
+          : path === '/supervisor'
+            ? await supervisorView()
+            : path === '/press'
+              ? await pressView()
+              : await queueView(params);
     main.replaceChildren(view);
   } catch (err) {
     main.replaceChildren(h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, 'Về hàng đợi')));
@@ -1337,7 +1465,8 @@ document.getElementById('logout')?.addEventListener('click', async () => {
 document.addEventListener('keydown', (e) => {
   const target = /** @type {HTMLElement} */ (e.target);
   if (e.ctrlKey || e.metaKey || e.altKey || target.closest('input, textarea, select')) return;
-  const rows = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('#case-table tr.case-row')]);
+  const table = target.closest('table.cases') ?? document.querySelector('table.cases');
+  const rows = /** @type {HTMLElement[]} */ (table ? [...table.querySelectorAll('tr.case-row')] : []);
   if (rows.length === 0) return;
   const at = rows.indexOf(/** @type {HTMLElement} */ (target.closest('tr.case-row')));
   if (e.key === 'j' || e.key === 'k') {

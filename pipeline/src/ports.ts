@@ -3,6 +3,7 @@
  * Kafka and Elasticsearch for scale-out). Nothing here depends on an engine.
  */
 import type {
+  Awaiting,
   Case,
   CaseAction,
   CaseEvent,
@@ -175,9 +176,19 @@ export interface CaseListQuery {
   /** Opened in [from, to). */
   readonly from?: string;
   readonly to?: string;
-  readonly sort?: 'updated' | 'priority' | 'created';
+  /** Cases waiting for any of these (an approval, a publication). */
+  readonly awaiting?: readonly Awaiting[];
+  /** `reach`: largest reach of the case's posts first. */
+  readonly sort?: 'updated' | 'priority' | 'created' | 'reach';
   readonly limit: number;
   readonly offset: number;
+}
+
+/** One assignee's open work: cases in review, and how many of them are past their verdict deadline. */
+export interface Workload {
+  readonly assignee: string;
+  readonly inReview: number;
+  readonly overdue: number;
 }
 
 export interface CaseDetail {
@@ -247,6 +258,8 @@ export interface CaseStore {
    * with `region`, only cases with a post from there (region prefix, as in CaseListQuery).
    */
   report(from: string, to: string, region?: string): Promise<CaseReport>;
+  /** Cases in review per assignee, most first. */
+  workload(): Promise<Workload[]>;
   /**
    * Applies a command. Throws NotFoundError, or ConflictError when `expectedVersion` is stale
    * or the workflow does not allow the action from the current status.

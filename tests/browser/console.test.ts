@@ -220,31 +220,14 @@ describe('console in Chromium', () => {
   });
 
   it('shows a post carrying <img onerror> and <script> as text, and runs none of it', async () => {
-    const url = 'https://tin.example.vn/bai/xss';
     const text =
       'Nghe nói uống nước muối ấm diệt được virus corona trong cổ họng, share gấp! ' +
       '<img src=x onerror="window.__pwned=1;alert(1)"> <script>window.__pwned=2;alert(2)</script>';
-    const post: Post = {
-      id: postId('web', { url }),
-      platform: 'web',
-      sourceId: 'test',
-      url,
-      platformPostId: null,
+    const post = webPost('xss', text, {
       title: '<b onmouseover="alert(3)">Tin nóng</b>',
-      text,
       author: { name: '<svg onload=alert(4)>', handle: 'x', profileUrl: null },
-      publishedAt: null,
-      fetchedAt: new Date().toISOString(),
-      region: null,
-      metrics: null,
-      evidence: [],
-      tags: [],
-      tipNote: null,
-    };
-    // Into the running app's own bus, as a crawler would publish it.
-    const bus = SqliteBus.create({ file: join(app.dataDir, 'bus.sqlite') });
-    await bus.publish(TOPICS.postsRaw, [{ key: post.id, value: JSON.stringify(post) }]);
-    await bus.close();
+    });
+    await publish([post]);
     const api = await new ApiClient(app.url).login('phantich');
     const caseId = await waitFor('the hostile post to open a case', async () => {
       const r = await api.call('GET', '/api/cases?q=nuoc muoi');
@@ -273,6 +256,39 @@ describe('console in Chromium', () => {
     expect((page as Page & { errors?: string[] }).errors).toEqual([]);
     await page.close();
   });
+
+  /** Puts posts on the running app's own bus, as a crawler would publish them. */
+  async function publish(posts: Post[]): Promise<void> {
+    const bus = SqliteBus.create({ file: join(app.dataDir, 'bus.sqlite') });
+    await bus.publish(
+      TOPICS.postsRaw,
+      posts.map((p) => ({ key: p.id, value: JSON.stringify(p) })),
+    );
+    await bus.close();
+  }
+
+  /** A web post as the crawler makes it. */
+  function webPost(path: string, text: string, over: Partial<Post> = {}): Post {
+    const url = `https://tin.example.vn/bai/${path}`;
+    return {
+      id: postId('web', { url }),
+      platform: 'web',
+      sourceId: 'test',
+      url,
+      platformPostId: null,
+      title: null,
+      text,
+      author: null,
+      publishedAt: null,
+      fetchedAt: new Date().toISOString(),
+      region: null,
+      metrics: null,
+      evidence: [],
+      tags: [],
+      tipNote: null,
+      ...over,
+    };
+  }
 
   /** Saves a download and returns its first bytes. */
   async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; head: string }> {
@@ -379,6 +395,83 @@ describe('console in Chromium', () => {
     expect((police as Page & { errors?: string[] }).errors).toEqual([]);
     await police.close();
   });
+
+  it('supervisor: sees approvals waiting and workload, assigns new cases in bulk; the press office sees its desk', async () => {
+    await publish([
+      webPost(
+        'kon-tum',
+        'Nghe nói từ 0h thứ hai tuần sau chợ Kon Tum đóng cửa hết, cấm họp chợ, ai cần gạo mì thì mua gấp đi, share cho người thân',
+      ),
+      webPost(
+        'giau-ca',
+        'Người nhà em làm ở bệnh viện huyện kể có 15 ca F0 mà bệnh viện không báo lên, đang giấu hết, mọi người cẩn thận',
+      ),
+    ]);
+    const analyst = await new ApiClient(app.url).login('phantich');
+    await waitFor('two new cases', async () => (await analyst.call('GET', '/api/cases?status=new')).body.total === 2);
+
+    const supervisor = await login('giamsat');
+    await supervisor.click('#nav-supervisor');
+    await supervisor.waitForSelector('#unassigned-table');
+    expect(await supervisor.textContent('h1')).toBe('Điều phối');
+    expect(await supervisor.locator('#unassigned-table tr.case-row').count()).toBe(2);
+    expect(await supervisor.textContent('#awaiting-escalation .count')).toBe('(0)');
+    const before = Number(await supervisor.locator('#workload tr[data-user="phantich"] td').nth(1).textContent());
+    await supervisor.locator('#unassigned-table input.pick').nth(0).check();
+    await supervisor.locator('#unassigned-table input.pick').nth(1).check();
+    await supervisor.selectOption('#bulk-assignee', 'phantich');
+    await supervisor.click('#bulk-assign button[type=submit]');
+    await expect.poll(() => supervisor.textContent('#toast')).toBe('Đã phân công 2 vụ việc cho phantich.');
+    await expect.poll(() => supervisor.locator('#unassigned-table tr.case-row').count()).toBe(0);
+    expect(Number(await supervisor.locator('#workload tr[data-user="phantich"] td').nth(1).textContent())).toBe(
+      before + 2,
+    );
+
+    // Neither post repeats a known claim: each opened a case of its own.
+    // The analyst concludes one and asks for an escalation: it waits for the supervisor.
+    const caseId = (await analyst.call('GET', '/api/cases?q=kon tum&status=in_review')).body.items[0].id as string;
+    for (const [path, body] of [
+      [`/api/cases/${caseId}/verdict`, { verdict: 'false', note: 'UBND tỉnh bác bỏ.', sources: [] }],
+      [
+        `/api/cases/${caseId}/escalations`,
+        { unit: 'Phòng An ninh mạng – Công an tỉnh', summary: 'Lệnh phong tỏa giả.' },
+      ],
+    ] as const) {
+      const version = (await analyst.call('GET', `/api/cases/${caseId}`)).body.case.version as number;
+      expect((await analyst.call('POST', path, body, { 'if-match': `"${version}"` })).status).toBeLessThan(300);
+    }
+    await supervisor.reload();
+    await supervisor.waitForSelector('#awaiting-escalation-table');
+    expect(await supervisor.locator('#awaiting-escalation-table tr.case-row').count()).toBe(1);
+    await supervisor.screenshot({ path: join(SHOTS, 'supervisor-desk.png'), fullPage: true });
+    await supervisor.locator('#awaiting-escalation-table tr.case-row').click();
+    await supervisor.waitForSelector('#approve-escalation');
+    await supervisor.click('#approve-escalation');
+    await expect.poll(() => supervisor.textContent('.badge')).toBe('Đã chuyển công an');
+
+    // The other case is concluded false too: it is the press office's to rebut.
+    const other = (await analyst.call('GET', '/api/cases?q=benh vien huyen&status=in_review')).body.items[0]
+      .id as string;
+    const version = (await analyst.call('GET', `/api/cases/${other}`)).body.case.version as number;
+    const verdict = { verdict: 'false', note: 'Sở Y tế xác nhận không có ca bệnh.', sources: [] };
+    expect(
+      (await analyst.call('POST', `/api/cases/${other}/verdict`, verdict, { 'if-match': `"${version}"` })).status,
+    ).toBe(200);
+    const press = await login('baochi');
+    await press.click('#nav-press');
+    await press.waitForSelector('#to-draft-table');
+    expect(await press.textContent('h1')).toBe('Báo chí, phản bác');
+    const drafts = await press
+      .locator('#to-draft-table tr.case-row')
+      .evaluateAll((r) => r.map((x) => (x as HTMLElement).dataset.caseId));
+    expect(drafts).toEqual([other]);
+    expect(await press.textContent('#awaiting-publication .count')).toBe('(0)');
+    await press.screenshot({ path: join(SHOTS, 'press-desk.png'), fullPage: true });
+    for (const p of [supervisor, press]) {
+      expect((p as Page & { errors?: string[] }).errors).toEqual([]);
+      await p.close();
+    }
+  }, 90_000);
 
   /** Opens a console route in a logged-in page and waits for it to render. */
   async function page(p: Page, hash: string): Promise<void> {

@@ -42,6 +42,7 @@ import {
   RebuttalBody,
   RebuttalIdParams,
   VerdictBody,
+  WorkloadList,
 } from '../schemas/cases.js';
 import { errorResponses } from '../schemas/common.js';
 
@@ -121,12 +122,28 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         ...(q.region ? { region: q.region } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
+        ...(q.awaiting ? { awaiting: q.awaiting } : {}),
         overdue: q.overdue,
         sort: q.sort,
         escalatedOnly: user.role === 'police_liaison',
         limit: q.limit,
         offset: q.offset,
       });
+    },
+  );
+
+  app.get(
+    '/api/workload',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Cases in review per assignee, and how many are past their verdict deadline',
+        response: { 200: WorkloadList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      authorize(req, 'GET /api/workload');
+      return { items: await ctx.cases.workload() };
     },
   );
 

@@ -1,4 +1,5 @@
 import {
+  AWAITING,
   CaseEventSchema,
   CaseSchema,
   CaseStatusSchema,
@@ -75,8 +76,14 @@ export const CaseListQuery = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true'),
-  sort: z.enum(['updated', 'priority', 'created']).default('updated'),
+  /** Cases waiting for an approval or a publication, comma-separated. */
+  awaiting: csvOf(AWAITING, 'awaiting'),
+  sort: z.enum(['updated', 'priority', 'created', 'reach']).default('updated'),
   ...SearchFilters,
+});
+
+export const WorkloadList = z.object({
+  items: z.array(z.object({ assignee: z.string(), inReview: z.number().int(), overdue: z.number().int() })),
 });
 
 export const PostSearchQuery = z.object({

@@ -122,6 +122,22 @@ export const EscalationSchema = z.object({
 });
 export type Escalation = z.infer<typeof EscalationSchema>;
 
+/** What a case is waiting for from someone other than its analyst (the supervisor's and press office's queues). */
+export const AWAITING = ['escalation_approval', 'rebuttal_approval', 'rebuttal_publication'] as const;
+export type Awaiting = (typeof AWAITING)[number];
+
+/** What a case waits for, from its escalations and rebuttals. */
+export function awaitingOf(detail: {
+  readonly escalations: readonly { readonly status: string }[];
+  readonly rebuttals: readonly { readonly status: string }[];
+}): Awaiting[] {
+  const out: Awaiting[] = [];
+  if (detail.escalations.some((e) => e.status === 'pending_approval')) out.push('escalation_approval');
+  if (detail.rebuttals.some((r) => r.status === 'draft')) out.push('rebuttal_approval');
+  if (detail.rebuttals.some((r) => r.status === 'approved')) out.push('rebuttal_publication');
+  return out;
+}
+
 export const RebuttalSchema = z.object({
   id: z.string(),
   caseId: z.string(),

@@ -25,9 +25,26 @@ import {
   PIPELINE_ACTOR,
   type PosterWrite,
 } from '../case-commands.js';
-import type { Case, CaseEvent, CaseStatus, Correction, Poster } from '../domain/index.js';
+import {
+  type Awaiting,
+  awaitingOf,
+  type Case,
+  type CaseEvent,
+  type CaseStatus,
+  type Correction,
+  type Poster,
+} from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
-import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
+import type {
+  Actor,
+  CaseCommand,
+  CaseDetail,
+  CaseListQuery,
+  CaseReport,
+  CaseStore,
+  FlaggedPost,
+  Workload,
+} from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
 import { summarizeDurations } from '../stats.js';
 import { aliasOf, dropIndices, ensureIndices, type IndexSpec } from './indices.js';
@@ -66,6 +83,9 @@ interface CaseDoc {
   created_at: string;
   updated_at: string;
   verdict_due_at: string | null;
+  reach: number;
+  verdict_at: string | null;
+  awaiting: Awaiting[];
   escalated: boolean;
   post_ids: string[];
   /** Platforms and regions of the case's posts (search filters, district reports). */
@@ -100,7 +120,12 @@ const stored = { type: 'object', enabled: false } as const;
 export const CASE_STORE_INDICES: readonly IndexSpec[] = [
   {
     name: 'cases',
-    version: 1,
+    // 2: reach (sort), verdict_at (time to verdict in Kibana), awaiting (approval queues).
+    version: 2,
+    upgrade: (doc) => {
+      const state = doc.state as CaseState;
+      return { ...doc, ...derivedFields(state) };
+    },
     mappings: {
       dynamic: 'strict',
       properties: {
@@ -112,6 +137,9 @@ export const CASE_STORE_INDICES: readonly IndexSpec[] = [
         assignee: keyword,
         poster_id: keyword,
         priority: { type: 'float' },
+        reach: { type: 'long' },
+        verdict_at: date,
+        awaiting: keyword,
         created_at: date,
         updated_at: date,
         verdict_due_at: date,
@@ -189,7 +217,13 @@ const SORTS: Record<NonNullable<CaseListQuery['sort']>, estypes.Sort> = {
   updated: [{ updated_at: 'desc' }, { id: 'asc' }],
   priority: [{ priority: 'desc' }, { updated_at: 'desc' }, { id: 'asc' }],
   created: [{ created_at: 'desc' }, { id: 'asc' }],
+  reach: [{ reach: 'desc' }, { priority: 'desc' }, { id: 'asc' }],
 };
+
+/** Fields computed from a case's state, for sorting, queues and Kibana (also by the v1 → v2 upgrade). */
+function derivedFields(state: CaseState): Pick<CaseDoc, 'reach' | 'verdict_at' | 'awaiting'> {
+  return { reach: state.case.reach, verdict_at: state.case.verdict?.at ?? null, awaiting: awaitingOf(state) };
+}
 const FOLDED_POSTS = 50;
 const RETRIES = 20;
 
@@ -349,6 +383,7 @@ export class EsCaseStore implements CaseStore {
       filter.push({ terms: { status: ['new', 'in_review'] } }, { range: { verdict_due_at: { lt: 'now' } } });
     }
     if (query.escalatedOnly) filter.push({ term: { escalated: true } });
+    if (query.awaiting && query.awaiting.length > 0) filter.push({ terms: { awaiting: [...query.awaiting] } });
     if (query.claimType && query.claimType.length > 0) filter.push({ terms: { claim_type: [...query.claimType] } });
     if (query.platform) filter.push({ term: { platforms: query.platform } });
     if (query.region) filter.push({ prefix: { regions: query.region } });
@@ -378,6 +413,24 @@ export class EsCaseStore implements CaseStore {
   async get(caseId: string): Promise<CaseDetail | null> {
     const loaded = await this.#load(caseId);
     return loaded ? this.#detail(loaded.doc) : null;
+  }
+
+  async workload(): Promise<Workload[]> {
+    await this.#fresh(this.#i.cases);
+    const res = await this.#es.search({
+      index: this.#i.cases,
+      size: 0,
+      query: { bool: { filter: [{ term: { status: 'in_review' } }, { exists: { field: 'assignee' } }] } },
+      aggs: {
+        assignees: {
+          terms: { field: 'assignee', size: 1000, order: [{ _count: 'desc' }, { _key: 'asc' }] },
+          aggs: { overdue: { filter: { range: { verdict_due_at: { lt: 'now' } } } } },
+        },
+      },
+    });
+    type Bucket = { key: string; doc_count: number; overdue: { doc_count: number } };
+    const buckets = (res.aggregations?.assignees as { buckets: Bucket[] } | undefined)?.buckets ?? [];
+    return buckets.map((b) => ({ assignee: b.key, inReview: b.doc_count, overdue: b.overdue.doc_count }));
   }
 
   async caseIdOfCorrection(correctionId: string): Promise<string | null> {
@@ -767,6 +820,7 @@ export class EsCaseStore implements CaseStore {
       created_at: c.createdAt,
       updated_at: c.updatedAt,
       verdict_due_at: c.verdictDueAt,
+      ...derivedFields(state),
       escalated: state.escalations.some((e) => e.status !== 'pending_approval'),
       post_ids: over.post_ids ?? previous?.post_ids ?? [],
       platforms: over.platforms ?? previous?.platforms ?? [],

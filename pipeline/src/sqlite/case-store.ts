@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { auditHash, GENESIS_HASH, verifyChain } from '../audit-chain.js';
 import { caseIdOf, caseTitleOf, OPEN_ESCALATION, PIPELINE_ACTOR, posterIdOf } from '../case-commands.js';
 import {
+  type Awaiting,
   type Case,
   type CaseEvent,
   type CaseStatus,
@@ -14,7 +15,16 @@ import {
   statusForVerdict,
 } from '../domain/index.js';
 import { ConflictError, NotFoundError, StorageError } from '../errors.js';
-import type { Actor, CaseCommand, CaseDetail, CaseListQuery, CaseReport, CaseStore, FlaggedPost } from '../ports.js';
+import type {
+  Actor,
+  CaseCommand,
+  CaseDetail,
+  CaseListQuery,
+  CaseReport,
+  CaseStore,
+  FlaggedPost,
+  Workload,
+} from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
 import { summarizeDurations } from '../stats.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
@@ -145,7 +155,15 @@ const ORDER = {
   updated: 'c.updated_at DESC, c.id',
   priority: 'c.priority DESC, c.updated_at DESC, c.id',
   created: 'c.created_at DESC, c.id',
+  reach: 'c.reach DESC, c.priority DESC, c.id',
 } as const;
+
+/** The condition for each thing a case may wait for (fixed SQL, no user input). */
+const AWAITING_SQL: Record<Awaiting, string> = {
+  escalation_approval: `EXISTS (SELECT 1 FROM escalations e WHERE e.case_id = c.id AND e.status = 'pending_approval')`,
+  rebuttal_approval: `EXISTS (SELECT 1 FROM rebuttals r WHERE r.case_id = c.id AND r.status = 'draft')`,
+  rebuttal_publication: `EXISTS (SELECT 1 FROM rebuttals r WHERE r.case_id = c.id AND r.status = 'approved')`,
+};
 
 interface CaseRow {
   id: string;
@@ -271,6 +289,9 @@ export class SqliteCaseStore implements CaseStore {
     if (query.escalatedOnly) {
       where.push(`EXISTS (SELECT 1 FROM escalations e WHERE e.case_id = c.id AND e.status != 'pending_approval')`);
     }
+    if (query.awaiting && query.awaiting.length > 0) {
+      where.push(`(${query.awaiting.map((a) => AWAITING_SQL[a]).join(' OR ')})`);
+    }
     if (query.claimType && query.claimType.length > 0) {
       where.push(`c.claim_type IN (${query.claimType.map(() => '?').join(', ')})`);
       params.push(...query.claimType);
@@ -359,6 +380,17 @@ export class SqliteCaseStore implements CaseStore {
           .all(params) as CaseRow[]
       ).map(toCase),
     };
+  }
+
+  async workload(): Promise<Workload[]> {
+    return (
+      this.#db
+        .prepare(
+          `SELECT assignee, COUNT(*) AS inReview, COALESCE(SUM(verdict_due_at < ?), 0) AS overdue FROM cases
+           WHERE status = 'in_review' AND assignee IS NOT NULL GROUP BY assignee ORDER BY inReview DESC, assignee`,
+        )
+        .all(new Date().toISOString()) as Workload[]
+    ).map((w) => ({ assignee: w.assignee, inReview: w.inReview, overdue: w.overdue }));
   }
 
   async caseIdOfRebuttal(rebuttalId: string): Promise<string | null> {

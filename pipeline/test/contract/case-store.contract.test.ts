@@ -312,4 +312,50 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
     expect((await store.report(from, to, 'Kon Tum')).top).toEqual([]);
     await store.close();
   });
+
+  it('lists cases awaiting an approval or a publication, sorts by reach, and counts work per assignee', async () => {
+    const { store } = await open({ verdictDeadlineHours: 1 });
+    const lockdown = await store.recordFlaggedPost({ ...flagged('p_1'), reach: 50 });
+    const cure = await store.recordFlaggedPost({
+      ...flagged('p_2', 'Xông hơi sả chanh diệt virus corona trong phổi, khỏi covid'),
+      reach: 9_000,
+    });
+    const vaccine = await store.recordFlaggedPost({
+      ...flagged('p_3', 'Tiêm vắc xin Covid xong bị vô sinh, đừng cho con đi tiêm'),
+      reach: 700,
+    });
+    const ids = async (q: Omit<Parameters<typeof store.list>[0], 'limit' | 'offset'>) =>
+      (await store.list({ ...q, limit: 10, offset: 0 })).items.map((c) => c.id);
+    expect(await ids({ sort: 'reach' })).toEqual([cure.caseId, vaccine.caseId, lockdown.caseId]);
+
+    for (const c of [lockdown, cure, vaccine])
+      await store.apply(c.caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(vaccine.caseId, { action: 'assign', assignee: 'phantich2' }, supervisor);
+    expect(await store.workload()).toEqual([
+      { assignee: 'phantich', inReview: 2, overdue: 0 },
+      { assignee: 'phantich2', inReview: 1, overdue: 0 },
+    ]);
+
+    for (const c of [lockdown, cure]) {
+      await store.apply(c.caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst);
+    }
+    expect(await store.workload()).toEqual([{ assignee: 'phantich2', inReview: 1, overdue: 0 }]);
+    expect(await ids({ awaiting: ['escalation_approval', 'rebuttal_approval', 'rebuttal_publication'] })).toEqual([]);
+    await store.apply(lockdown.caseId, { action: 'request_escalation', unit: 'PA05', summary: 's' }, analyst);
+    const drafted = await store.apply(
+      cure.caseId,
+      { action: 'draft_rebuttal', title: 't', body: 'b', sources: ['https://moh.gov.vn/'] },
+      supervisor,
+    );
+    expect(await ids({ awaiting: ['escalation_approval'] })).toEqual([lockdown.caseId]);
+    expect(await ids({ awaiting: ['rebuttal_approval'] })).toEqual([cure.caseId]);
+    expect(await ids({ awaiting: ['escalation_approval', 'rebuttal_approval'], sort: 'reach' })).toEqual([
+      cure.caseId,
+      lockdown.caseId,
+    ]);
+    await store.apply(cure.caseId, { action: 'approve_rebuttal', rebuttalId: drafted.rebuttals[0]!.id }, supervisor);
+    expect(await ids({ awaiting: ['rebuttal_approval'] })).toEqual([]);
+    expect(await ids({ awaiting: ['rebuttal_publication'] })).toEqual([cure.caseId]);
+    await store.close();
+  });
 });

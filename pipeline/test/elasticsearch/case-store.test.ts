@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { classify } from '@kc/classifier';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Actor, EsCaseStore, type IndexSpec, migrateIndices } from '../../src/index.js';
+import { type Actor, CASE_STORE_INDICES, EsCaseStore, type IndexSpec, migrateIndices } from '../../src/index.js';
 
 const node = process.env.ELASTICSEARCH_URL;
 if (!node) throw new Error('ELASTICSEARCH_URL is not set: the global setup should have started Elasticsearch');
@@ -116,5 +116,36 @@ describe('Elasticsearch mapping migrations', () => {
     ).rejects.toThrow(/strict_dynamic_mapping_exception|not allowed/);
     await es.indices.delete({ index: `${prefix}things-*` }, { ignore: [404] });
     await es.indices.deleteIndexTemplate({ name: `${prefix}things-*` });
+  });
+
+  it('upgrades case documents of version 1 with reach, verdict time and what they await', async () => {
+    // A version-1 case document, as the previous release wrote it: a real one without the new fields.
+    const source = `test-${randomUUID().slice(0, 8)}-`;
+    const store = await EsCaseStore.create({ node, prefix: source });
+    const opened = await store.recordFlaggedPost({ ...flagged('p_1'), reach: 321 });
+    await store.apply(opened.caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    await store.apply(opened.caseId, { action: 'verdict', verdict: 'false', note: '', sources: [] }, analyst);
+    await store.apply(opened.caseId, { action: 'request_escalation', unit: 'PA05', summary: 's' }, analyst);
+    const current = (await es.get<Record<string, unknown>>({ index: `${source}cases`, id: opened.caseId }))._source!;
+    await store.drop();
+    await store.close();
+    const { reach, verdict_at, awaiting, ...v1doc } = current;
+    expect({ reach, awaiting }).toEqual({ reach: 321, awaiting: ['escalation_approval'] });
+
+    const spec = CASE_STORE_INDICES.find((s) => s.name === 'cases')!;
+    const properties = { ...spec.mappings.properties };
+    delete properties.reach;
+    delete properties.verdict_at;
+    delete properties.awaiting;
+    const v1: IndexSpec = { name: 'cases', version: 1, mappings: { ...spec.mappings, properties } };
+    const prefix = `test-${randomUUID().slice(0, 8)}-`;
+    await migrateIndices(es, prefix, [v1]);
+    await es.index({ index: `${prefix}cases`, id: opened.caseId, document: v1doc, refresh: true });
+    expect(await migrateIndices(es, prefix, [spec])).toEqual([
+      { alias: `${prefix}cases`, from: 1, to: spec.version, documents: 1 },
+    ]);
+    const upgraded = (await es.get<Record<string, unknown>>({ index: `${prefix}cases`, id: opened.caseId }))._source!;
+    expect(upgraded).toMatchObject({ reach: 321, verdict_at, awaiting: ['escalation_approval'] });
+    await es.indices.delete({ index: `${prefix}*` });
   });
 });
