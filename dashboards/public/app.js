@@ -1,96 +1,117 @@
 // @ts-check
 // The console: a small single-page app with no build step and no third-party code.
 // Every piece of server text goes through textContent (never innerHTML): posts carry hostile HTML.
+// Every piece of our own text is Vietnamese passed through t() (./i18n.js), which gives the English
+// when the reader chose it; data (posts, titles, names, the server's messages) is shown as it came.
 
-const STATUS = {
-  new: 'Mới phát hiện',
-  in_review: 'Đang xác minh',
-  verified_false: 'Sai sự thật',
-  verified_misleading: 'Gây hiểu lầm',
-  dismissed: 'Không xử lý',
-  correction_requested: 'Đã yêu cầu cải chính',
-  rebuttal_published: 'Đã đăng phản bác',
-  escalated: 'Đã chuyển công an',
-  closed: 'Đã đóng',
-};
-const CLAIM = {
-  false_cure: 'Mẹo chữa bệnh sai',
-  vaccine_harm: 'Tin đồn về vắc xin',
-  fake_order: 'Lệnh phong tỏa giả',
-  hidden_cases: 'Giấu số ca',
-  tracing_rumour: 'Tin đồn có F0',
-  app_data_theft: 'Ứng dụng lấy cắp dữ liệu',
-  shortage_panic: 'Hoang mang khan hiếm',
-  conspiracy: 'Thuyết âm mưu',
-  forged_document: 'Văn bản giả',
-  fake_test_result: 'Kết quả xét nghiệm giả',
-};
-const PLATFORM = {
-  web: 'Báo điện tử, trang web',
+import { lang, locale, setLang, t } from './i18n.js';
+
+// Labels of the API's codes. Functions rather than records: t() runs when a view is built, in the
+// language chosen then. Read one with labelOf(STATUS, code).
+const STATUS = () => ({
+  new: t('Mới phát hiện'),
+  in_review: t('Đang xác minh'),
+  verified_false: t('Sai sự thật'),
+  verified_misleading: t('Gây hiểu lầm'),
+  dismissed: t('Không xử lý'),
+  correction_requested: t('Đã yêu cầu cải chính'),
+  rebuttal_published: t('Đã đăng phản bác'),
+  escalated: t('Đã chuyển công an'),
+  closed: t('Đã đóng'),
+});
+const CLAIM = () => ({
+  false_cure: t('Mẹo chữa bệnh sai'),
+  vaccine_harm: t('Tin đồn về vắc xin'),
+  fake_order: t('Lệnh phong tỏa giả'),
+  hidden_cases: t('Giấu số ca'),
+  tracing_rumour: t('Tin đồn có F0'),
+  app_data_theft: t('Ứng dụng lấy cắp dữ liệu'),
+  shortage_panic: t('Hoang mang khan hiếm'),
+  conspiracy: t('Thuyết âm mưu'),
+  forged_document: t('Văn bản giả'),
+  fake_test_result: t('Kết quả xét nghiệm giả'),
+});
+const PLATFORM = () => ({
+  web: t('Báo điện tử, trang web'),
   facebook: 'Facebook',
   zalo: 'Zalo',
   youtube: 'YouTube',
   tiktok: 'TikTok',
-  forum: 'Diễn đàn',
-  tip: 'Tin báo của người dân',
-};
+  forum: t('Diễn đàn'),
+  tip: t('Tin báo của người dân'),
+});
 /** Roles that may read the weekly report (the API's authorization table decides; this only hides links). */
 const REPORT_ROLES = ['analyst', 'supervisor', 'press_office', 'admin'];
 /** Roles that may dismiss cases (the workflow's `dismiss` action; the API decides). */
 const DISMISS_ROLES = ['analyst', 'supervisor'];
 /** Orders of the triage queue (GET /api/cases `sort`). */
-const SORTS = { priority: 'Ưu tiên (mức độ × lượt tiếp cận)', updated: 'Mới cập nhật', created: 'Mới phát hiện' };
+const SORTS = () => ({
+  priority: t('Ưu tiên (mức độ × lượt tiếp cận)'),
+  updated: t('Mới cập nhật'),
+  created: t('Mới phát hiện'),
+});
 /** Filters of the triage queue, passed to GET /api/cases as they are. */
 const QUEUE_FILTERS = ['status', 'q', 'claimType', 'platform', 'region', 'from', 'to'];
-const ROLE = {
-  analyst: 'Chuyên viên thanh tra',
-  supervisor: 'Lãnh đạo Thanh tra',
-  press_office: 'Phòng Báo chí',
-  police_liaison: 'Công an tỉnh',
-  admin: 'Quản trị',
-};
-const VERDICT = {
-  false: 'Sai sự thật',
-  misleading: 'Gây hiểu lầm',
-  true: 'Đúng sự thật',
-  not_covid: 'Không liên quan Covid',
-};
-const ACTION = {
-  case_opened: 'Mở vụ việc',
-  post_attached: 'Gắn thêm bài đăng',
-  assign: 'Phân công xác minh',
-  verdict: 'Kết luận xác minh',
-  link_poster: 'Xác định người đăng',
-  request_correction: 'Yêu cầu cải chính',
-  request_escalation: 'Đề nghị chuyển công an',
-  approve_escalation: 'Duyệt chuyển công an',
-  acknowledge_escalation: 'Công an xác nhận tiếp nhận',
-  dismiss: 'Không xử lý',
-  comment: 'Ý kiến',
-  evidence_captured: 'Lưu chứng cứ (ảnh chụp, HTML)',
-  evidence_unavailable: 'Không chụp được chứng cứ',
-  recrawl_checked: 'Kiểm tra lại bài đăng',
-  correction_settled: 'Cập nhật kết quả cải chính',
-  poster_identity_viewed: 'Xem thông tin người đăng',
-  poster_merged: 'Gộp hồ sơ người đăng',
-};
-const OUTCOME = {
-  warning: 'Nhắc nhở, cảnh cáo',
-  administrative_fine: 'Xử phạt vi phạm hành chính',
-  criminal_referral: 'Chuyển xử lý hình sự',
-  no_action: 'Không xử lý',
-};
-const REBUTTAL_STATUS = { draft: 'Bản nháp, chờ duyệt', approved: 'Đã duyệt, chờ đăng', published: 'Đã đăng' };
+const ROLE = () => ({
+  analyst: t('Chuyên viên thanh tra'),
+  supervisor: t('Lãnh đạo Thanh tra'),
+  press_office: t('Phòng Báo chí'),
+  police_liaison: t('Công an tỉnh'),
+  admin: t('Quản trị'),
+});
+const VERDICT = () => ({
+  false: t('Sai sự thật'),
+  misleading: t('Gây hiểu lầm'),
+  true: t('Đúng sự thật'),
+  not_covid: t('Không liên quan Covid'),
+});
+const ACTION = () => ({
+  case_opened: t('Mở vụ việc'),
+  post_attached: t('Gắn thêm bài đăng'),
+  assign: t('Phân công xác minh'),
+  verdict: t('Kết luận xác minh'),
+  link_poster: t('Xác định người đăng'),
+  request_correction: t('Yêu cầu cải chính'),
+  request_escalation: t('Đề nghị chuyển công an'),
+  approve_escalation: t('Duyệt chuyển công an'),
+  acknowledge_escalation: t('Công an xác nhận tiếp nhận'),
+  dismiss: t('Không xử lý'),
+  comment: t('Ý kiến'),
+  evidence_captured: t('Lưu chứng cứ (ảnh chụp, HTML)'),
+  evidence_unavailable: t('Không chụp được chứng cứ'),
+  recrawl_checked: t('Kiểm tra lại bài đăng'),
+  correction_settled: t('Cập nhật kết quả cải chính'),
+  poster_identity_viewed: t('Xem thông tin người đăng'),
+  poster_merged: t('Gộp hồ sơ người đăng'),
+});
+const OUTCOME = () => ({
+  warning: t('Nhắc nhở, cảnh cáo'),
+  administrative_fine: t('Xử phạt vi phạm hành chính'),
+  criminal_referral: t('Chuyển xử lý hình sự'),
+  no_action: t('Không xử lý'),
+});
+const REBUTTAL_STATUS = () => ({
+  draft: t('Bản nháp, chờ duyệt'),
+  approved: t('Đã duyệt, chờ đăng'),
+  published: t('Đã đăng'),
+});
+const ESCALATION_STATUS = () => ({
+  pending_approval: t('chờ lãnh đạo duyệt'),
+  sent: t('đã gửi'),
+  acknowledged: t('công an đã tiếp nhận'),
+});
 /** Roles that may download correction letters and evidence bundles (the API decides). */
 const LETTER_ROLES = ['analyst', 'supervisor', 'press_office'];
 const BUNDLE_ROLES = ['analyst', 'supervisor', 'police_liaison'];
-const CHANNEL = {
-  email: 'Thư điện tử',
-  letter: 'Công văn',
-  platform_report: 'Báo cáo nền tảng',
-  phone: 'Điện thoại',
-  in_person: 'Làm việc trực tiếp',
-};
+const CHANNEL = () => ({
+  email: t('Thư điện tử'),
+  letter: t('Công văn'),
+  platform_report: t('Báo cáo nền tảng'),
+  phone: t('Điện thoại'),
+  in_person: t('Làm việc trực tiếp'),
+});
+/** The label of `code` from one of the label functions above; the code itself when it has none. */
+const labelOf = (labels, code) => labels()[code] || code;
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const session = {
@@ -126,15 +147,18 @@ function h(tag, attrs = {}, ...children) {
 }
 
 function toast(message, error = false) {
-  const t = /** @type {HTMLElement} */ (document.getElementById('toast'));
-  t.textContent = message;
-  t.className = error ? 'error' : '';
-  t.hidden = false;
+  const el = /** @type {HTMLElement} */ (document.getElementById('toast'));
+  el.textContent = message;
+  el.className = error ? 'error' : '';
+  el.hidden = false;
   clearTimeout(/** @type {any} */ (toast).timer);
   /** @type {any} */ (toast).timer = setTimeout(() => {
-    t.hidden = true;
+    el.hidden = true;
   }, 5000);
 }
+
+/** Thrown by api() once it has sent the user back to the login form. */
+class SessionEnded extends Error {}
 
 async function api(method, path, body, headers = {}) {
   const res = await fetch(path, {
@@ -147,18 +171,23 @@ async function api(method, path, body, headers = {}) {
     body: body ? JSON.stringify(body) : undefined,
   });
   if (res.status === 401 && path !== '/api/auth/login') {
+    // The session expired or was ended elsewhere: back to the login form, saying why.
     session.clear();
+    const message = t('Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.');
     render();
-    throw new Error('Phiên đăng nhập đã hết hạn, hãy đăng nhập lại.');
+    toast(message, true);
+    throw new SessionEnded(message);
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data.message || `Lỗi ${res.status}`);
+  if (!res.ok) throw new Error(data.message || t('Lỗi {status}', { status: res.status }));
   return data;
 }
 
-const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '—');
-const badge = (status) => h('span', { class: `badge ${status}` }, STATUS[status] || status);
+const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString(locale(), { timeZone: 'Asia/Ho_Chi_Minh' }) : '—');
+/** An amount or a duration with the reader's marks: 7.500.000 and 2,5 in Vietnamese, 7,500,000 and 2.5 in English. */
+const fmtNumber = (x) => x.toLocaleString(locale());
+const badge = (status) => h('span', { class: `badge ${status}` }, labelOf(STATUS, status));
 
 // ---------------------------------------------------------------- login
 
@@ -166,10 +195,10 @@ function loginView() {
   const form = h(
     'form',
     { class: 'card login', id: 'login-form' },
-    h('h1', {}, 'Đăng nhập'),
-    h('label', { for: 'username' }, 'Tên đăng nhập'),
+    h('h1', {}, t('Đăng nhập')),
+    h('label', { for: 'username' }, t('Tên đăng nhập')),
     h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
-    h('label', { for: 'password' }, 'Mật khẩu'),
+    h('label', { for: 'password' }, t('Mật khẩu')),
     h('input', {
       id: 'password',
       name: 'password',
@@ -177,7 +206,7 @@ function loginView() {
       autocomplete: 'current-password',
       required: true,
     }),
-    h('button', { type: 'submit' }, 'Đăng nhập'),
+    h('button', { type: 'submit' }, t('Đăng nhập')),
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -207,7 +236,12 @@ function caseTable(id, items, pickable) {
   const rows = items.map((c) => {
     const pick =
       pickable && ['new', 'in_review'].includes(c.status)
-        ? h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Chọn vụ việc ${c.id}`, value: c.id })
+        ? h('input', {
+            type: 'checkbox',
+            class: 'pick',
+            'aria-label': t('Chọn vụ việc {id}', { id: c.id }),
+            value: c.id,
+          })
         : null;
     if (pick) pick.addEventListener('click', (e) => e.stopPropagation());
     const tr = h(
@@ -216,14 +250,14 @@ function caseTable(id, items, pickable) {
       pickable ? h('td', { class: 'pick-cell' }, pick) : null,
       h('td', {}, h('div', { class: 'case-title' }, c.title), h('div', { class: 'muted' }, c.id)),
       h('td', {}, badge(c.status)),
-      h('td', {}, c.claimType ? CLAIM[c.claimType] || c.claimType : '—'),
+      h('td', {}, c.claimType ? labelOf(CLAIM, c.claimType) : '—'),
       h('td', {}, String(c.postCount)),
       h(
         'td',
         {},
         c.priority.toFixed(1),
         c.verdictDueAt && ['new', 'in_review'].includes(c.status) && Date.parse(c.verdictDueAt) < Date.now()
-          ? h('span', { class: 'badge overdue' }, ' quá hạn')
+          ? h('span', { class: 'badge overdue' }, t(' quá hạn'))
           : null,
       ),
       h('td', {}, c.assignee || '—'),
@@ -248,16 +282,16 @@ function caseTable(id, items, pickable) {
         'tr',
         {},
         pickable ? h('th', { class: 'pick-cell' }, '') : null,
-        h('th', {}, 'Nội dung'),
-        h('th', {}, 'Trạng thái'),
-        h('th', {}, 'Loại tin'),
-        h('th', {}, 'Bài đăng'),
-        h('th', {}, 'Ưu tiên'),
-        h('th', {}, 'Người xử lý'),
-        h('th', {}, 'Cập nhật'),
+        h('th', {}, t('Nội dung')),
+        h('th', {}, t('Trạng thái')),
+        h('th', {}, t('Loại tin')),
+        h('th', {}, t('Bài đăng')),
+        h('th', {}, t('Ưu tiên')),
+        h('th', {}, t('Người xử lý')),
+        h('th', {}, t('Cập nhật')),
       ),
     ),
-    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 }, 'Không có vụ việc nào.'))),
+    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8 }, t('Không có vụ việc nào.')))),
   );
 }
 
@@ -265,7 +299,7 @@ function caseTable(id, items, pickable) {
 
 async function queueView(params) {
   const user = session.user;
-  const sort = SORTS[params.get('sort') || ''] ? /** @type {string} */ (params.get('sort')) : 'priority';
+  const sort = SORTS()[params.get('sort') || ''] ? /** @type {string} */ (params.get('sort')) : 'priority';
   const query = new URLSearchParams({ limit: '100', sort });
   for (const k of QUEUE_FILTERS) if (params.get(k)) query.set(k, /** @type {string} */ (params.get(k)));
   const [data, saved] = await Promise.all([
@@ -277,42 +311,42 @@ async function queueView(params) {
       'select',
       { id, name: id },
       h('option', { value: '' }, label),
-      ...Object.entries(options).map(([k, v]) => h('option', { value: k, selected: k === value }, v)),
+      ...Object.entries(options()).map(([k, v]) => h('option', { value: k, selected: k === value }, v)),
     );
-  const statusSelect = select('filter-status', 'Tất cả trạng thái', STATUS, params.get('status') || '');
-  const kindSelect = select('filter-kind', 'Mọi loại tin', CLAIM, params.get('claimType') || '');
-  const platformSelect = select('filter-platform', 'Mọi nền tảng', PLATFORM, params.get('platform') || '');
+  const statusSelect = select('filter-status', t('Tất cả trạng thái'), STATUS, params.get('status') || '');
+  const kindSelect = select('filter-kind', t('Mọi loại tin'), CLAIM, params.get('claimType') || '');
+  const platformSelect = select('filter-platform', t('Mọi nền tảng'), PLATFORM, params.get('platform') || '');
   const sortSelect = h(
     'select',
     { id: 'sort', name: 'sort' },
-    ...Object.entries(SORTS).map(([k, v]) => h('option', { value: k, selected: k === sort }, v)),
+    ...Object.entries(SORTS()).map(([k, v]) => h('option', { value: k, selected: k === sort }, v)),
   );
   const search = h('input', {
     id: 'filter-q',
     name: 'q',
     value: params.get('q') || '',
-    placeholder: 'Tìm theo nội dung (có dấu hoặc không dấu)',
+    placeholder: t('Tìm theo nội dung (có dấu hoặc không dấu)'),
   });
   const region = h('input', {
     id: 'filter-region',
     name: 'region',
     value: params.get('region') || '',
-    placeholder: 'Tỉnh hoặc huyện, ví dụ Gia Lai',
+    placeholder: t('Tỉnh hoặc huyện, ví dụ Gia Lai'),
   });
   const from = h('input', { id: 'filter-from', name: 'from', type: 'date', value: params.get('from') || '' });
   const to = h('input', { id: 'filter-to', name: 'to', type: 'date', value: params.get('to') || '' });
   const filters = h(
     'form',
     { class: 'filters', id: 'filters' },
-    h('div', {}, h('label', { for: 'filter-q' }, 'Tìm kiếm'), search),
-    h('div', {}, h('label', { for: 'filter-status' }, 'Trạng thái'), statusSelect),
-    h('div', {}, h('label', { for: 'filter-kind' }, 'Loại tin'), kindSelect),
-    h('div', {}, h('label', { for: 'filter-platform' }, 'Nền tảng'), platformSelect),
-    h('div', {}, h('label', { for: 'filter-region' }, 'Địa bàn'), region),
-    h('div', {}, h('label', { for: 'filter-from' }, 'Từ ngày'), from),
-    h('div', {}, h('label', { for: 'filter-to' }, 'Đến ngày'), to),
-    h('div', {}, h('label', { for: 'sort' }, 'Sắp xếp'), sortSelect),
-    h('button', { type: 'submit' }, 'Lọc'),
+    h('div', {}, h('label', { for: 'filter-q' }, t('Tìm kiếm')), search),
+    h('div', {}, h('label', { for: 'filter-status' }, t('Trạng thái')), statusSelect),
+    h('div', {}, h('label', { for: 'filter-kind' }, t('Loại tin')), kindSelect),
+    h('div', {}, h('label', { for: 'filter-platform' }, t('Nền tảng')), platformSelect),
+    h('div', {}, h('label', { for: 'filter-region' }, t('Địa bàn')), region),
+    h('div', {}, h('label', { for: 'filter-from' }, t('Từ ngày')), from),
+    h('div', {}, h('label', { for: 'filter-to' }, t('Đến ngày')), to),
+    h('div', {}, h('label', { for: 'sort' }, t('Sắp xếp')), sortSelect),
+    h('button', { type: 'submit' }, t('Lọc')),
   );
   const current = () => {
     const p = new URLSearchParams();
@@ -338,8 +372,8 @@ async function queueView(params) {
   const mine = saved.items.filter((x) => x.target === 'cases');
   const savedSelect = h(
     'select',
-    { id: 'saved-searches', 'aria-label': 'Tìm kiếm đã lưu' },
-    h('option', { value: '' }, mine.length ? 'Tìm kiếm đã lưu…' : 'Chưa có tìm kiếm đã lưu'),
+    { id: 'saved-searches', 'aria-label': t('Tìm kiếm đã lưu') },
+    h('option', { value: '' }, mine.length ? t('Tìm kiếm đã lưu…') : t('Chưa có tìm kiếm đã lưu')),
     ...mine.map((x) => h('option', { value: x.id }, x.name)),
   );
   savedSelect.addEventListener('change', () => {
@@ -350,21 +384,21 @@ async function queueView(params) {
     p.delete('sort');
     location.hash = `#/?${p}`;
   });
-  const saveName = h('input', { id: 'save-name', placeholder: 'Tên tìm kiếm', maxlength: 100 });
+  const saveName = h('input', { id: 'save-name', placeholder: t('Tên tìm kiếm'), maxlength: 100 });
   const saveForm = h(
     'form',
     { class: 'filters saved', id: 'save-search' },
     h('div', {}, savedSelect),
     h('div', {}, saveName),
-    h('button', { type: 'submit' }, 'Lưu tìm kiếm'),
+    h('button', { type: 'submit' }, t('Lưu tìm kiếm')),
   );
   saveForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const name = saveName.value.trim();
-    if (!name) return toast('Hãy đặt tên cho tìm kiếm.', true);
+    if (!name) return toast(t('Hãy đặt tên cho tìm kiếm.'), true);
     try {
       await api('POST', '/api/saved-searches', { name, target: 'cases', query: Object.fromEntries(current()) });
-      toast(`Đã lưu tìm kiếm “${name}”.`);
+      toast(t('Đã lưu tìm kiếm “{name}”.', { name }));
       render();
     } catch (err) {
       toast(err.message, true);
@@ -374,35 +408,39 @@ async function queueView(params) {
   // Bulk dismissal of obvious non-cases, with the reason the audit log keeps.
   const dismissNote = h('input', {
     id: 'bulk-note',
-    placeholder: 'Lý do không xử lý (bắt buộc)',
+    placeholder: t('Lý do không xử lý (bắt buộc)'),
     maxlength: 2000,
   });
-  const bulkCount = h('span', { class: 'muted', id: 'bulk-count' }, 'Chưa chọn vụ việc nào');
+  const bulkCount = h('span', { class: 'muted', id: 'bulk-count' }, t('Chưa chọn vụ việc nào'));
   const bulk = h(
     'form',
     { class: 'filters bulk', id: 'bulk-dismiss' },
     h('div', {}, bulkCount),
     h('div', {}, dismissNote),
-    h('button', { type: 'submit' }, 'Không xử lý các vụ đã chọn'),
+    h('button', { type: 'submit' }, t('Không xử lý các vụ đã chọn')),
   );
   const table = caseTable('case-table', data.items, canDismiss);
   const picked = () => pickedIn(table);
   table.addEventListener('change', () => {
     const n = picked().length;
-    bulkCount.textContent = n ? `Đã chọn ${n} vụ việc` : 'Chưa chọn vụ việc nào';
+    bulkCount.textContent = n ? t('Đã chọn {n} vụ việc', { n }) : t('Chưa chọn vụ việc nào');
   });
   bulk.addEventListener('submit', async (e) => {
     e.preventDefault();
     const caseIds = picked();
-    if (caseIds.length === 0) return toast('Hãy chọn ít nhất một vụ việc (phím x hoặc ô chọn).', true);
-    if (!dismissNote.value.trim()) return toast('Hãy ghi lý do không xử lý.', true);
+    if (caseIds.length === 0) return toast(t('Hãy chọn ít nhất một vụ việc (phím x hoặc ô chọn).'), true);
+    if (!dismissNote.value.trim()) return toast(t('Hãy ghi lý do không xử lý.'), true);
     try {
       const r = await api('POST', '/api/cases/bulk/dismiss', { caseIds, note: dismissNote.value.trim() });
       const failed = r.results.filter((x) => !x.ok);
       toast(
         failed.length
-          ? `Đã chuyển ${r.results.length - failed.length} vụ việc sang “Không xử lý”; ${failed.length} vụ không chuyển được: ${failed.map((x) => `${x.caseId} (${x.message})`).join('; ')}`
-          : `Đã chuyển ${r.results.length} vụ việc sang “Không xử lý”.`,
+          ? t('Đã chuyển {done} vụ việc sang “Không xử lý”; {failed} vụ không chuyển được: {details}', {
+              done: r.results.length - failed.length,
+              failed: failed.length,
+              details: failed.map((x) => `${x.caseId} (${x.message})`).join('; '),
+            })
+          : t('Đã chuyển {n} vụ việc sang “Không xử lý”.', { n: r.results.length }),
         failed.length > 0,
       );
       render();
@@ -410,7 +448,7 @@ async function queueView(params) {
       toast(err.message, true);
     }
   });
-  const title = user.role === 'police_liaison' ? 'Hồ sơ được chuyển đến Công an' : 'Hàng đợi xác minh';
+  const title = user.role === 'police_liaison' ? t('Hồ sơ được chuyển đến Công an') : t('Hàng đợi xác minh');
   return h(
     'section',
     {},
@@ -418,8 +456,8 @@ async function queueView(params) {
     filters,
     saveForm,
     canDismiss ? bulk : null,
-    h('p', { class: 'muted', id: 'case-total' }, `${data.total} vụ việc`),
-    h('p', { class: 'muted keys' }, 'Phím tắt: j/k — xuống/lên, Enter — mở, x — chọn.'),
+    h('p', { class: 'muted', id: 'case-total' }, t('{n} vụ việc', { n: data.total })),
+    h('p', { class: 'muted keys' }, t('Phím tắt: j/k — xuống/lên, Enter — mở, x — chọn.')),
     table,
   );
 }
@@ -476,7 +514,7 @@ async function caseView(id) {
   const act = async (method, path, body) => {
     try {
       await api(method, path, body, { 'if-match': `"${c.version}"` });
-      toast('Đã lưu.');
+      toast(t('Đã lưu.'));
       render();
     } catch (err) {
       toast(err.message, true);
@@ -485,7 +523,7 @@ async function caseView(id) {
 
   const posts = v.posts.map(({ post, classification }) => {
     const shot = post.evidence.find((e) => e.kind === 'screenshot');
-    const img = shot ? h('img', { alt: 'Ảnh chụp bài đăng', class: 'evidence-shot' }) : null;
+    const img = shot ? h('img', { alt: t('Ảnh chụp bài đăng'), class: 'evidence-shot' }) : null;
     if (img && shot) {
       fetch(`/api/evidence/${shot.sha256}`, { headers: { authorization: `Bearer ${session.token}` } })
         .then((r) => (r.ok ? r.blob() : null))
@@ -500,8 +538,8 @@ async function caseView(id) {
       h(
         'div',
         { class: 'muted' },
-        `${post.platform} · ${post.author ? post.author.name || post.author.handle : 'không rõ tác giả'} · ${fmtTime(post.publishedAt)} · `,
-        h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, 'Nguồn'),
+        `${post.platform} · ${post.author ? post.author.name || post.author.handle : t('không rõ tác giả')} · ${fmtTime(post.publishedAt)} · `,
+        h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, t('Nguồn')),
       ),
       h(
         'p',
@@ -515,10 +553,10 @@ async function caseView(id) {
         ? h(
             'div',
             { class: 'muted' },
-            `${post.metrics.reactions} lượt thích · ${post.metrics.comments} bình luận · ${post.metrics.shares} chia sẻ`,
+            t('{reactions} lượt thích · {comments} bình luận · {shares} chia sẻ', post.metrics),
           )
         : null,
-      h('h2', {}, `Lý do hệ thống gắn cờ (điểm ${classification.score.toFixed(2)})`),
+      h('h2', {}, t('Lý do hệ thống gắn cờ (điểm {score})', { score: classification.score.toFixed(2) })),
       h(
         'ul',
         { class: 'reasons' },
@@ -535,15 +573,19 @@ async function caseView(id) {
         ? h(
             'div',
             { class: 'evidence' },
-            h('h2', {}, 'Ảnh chụp chứng cứ'),
+            h('h2', {}, t('Ảnh chụp chứng cứ')),
             img,
-            h('div', { class: 'muted' }, `SHA-256 ${shot.sha256} · chụp lúc ${fmtTime(shot.capturedAt)}`),
+            h(
+              'div',
+              { class: 'muted' },
+              t('SHA-256 {sha256} · chụp lúc {at}', { sha256: shot.sha256, at: fmtTime(shot.capturedAt) }),
+            ),
           )
         : null,
       h(
         'div',
         { class: 'muted' },
-        `Chứng cứ: ${post.evidence.map((e) => `${e.kind} ${e.sha256.slice(0, 12)}…`).join(', ')}`,
+        t('Chứng cứ: {list}', { list: post.evidence.map((e) => `${e.kind} ${e.sha256.slice(0, 12)}…`).join(', ') }),
       ),
     );
   });
@@ -553,12 +595,22 @@ async function caseView(id) {
     h(
       'div',
       { class: 'card' },
-      h('h2', {}, 'Thông tin vụ việc'),
-      h('div', {}, 'Trạng thái: ', badge(c.status)),
-      h('div', {}, `Loại tin: ${c.claimType ? CLAIM[c.claimType] || c.claimType : '—'}`),
-      h('div', {}, `Người xử lý: ${c.assignee || '—'}`),
-      h('div', {}, `Phiên bản: ${c.version}`),
-      c.verdict ? h('div', {}, `Kết luận: ${VERDICT[c.verdict.verdict]} (${c.verdict.by}) — ${c.verdict.note}`) : null,
+      h('h2', {}, t('Thông tin vụ việc')),
+      h('div', {}, t('Trạng thái: '), badge(c.status)),
+      h('div', {}, t('Loại tin: {kind}', { kind: c.claimType ? labelOf(CLAIM, c.claimType) : '—' })),
+      h('div', {}, t('Người xử lý: {assignee}', { assignee: c.assignee || '—' })),
+      h('div', {}, t('Phiên bản: {version}', { version: c.version })),
+      c.verdict
+        ? h(
+            'div',
+            {},
+            t('Kết luận: {verdict} ({by}) — {note}', {
+              verdict: labelOf(VERDICT, c.verdict.verdict),
+              by: c.verdict.by,
+              note: c.verdict.note,
+            }),
+          )
+        : null,
     ),
   );
 
@@ -566,9 +618,9 @@ async function caseView(id) {
     h(
       'div',
       { class: 'card', id: 'poster-card' },
-      h('h2', {}, 'Người đăng'),
+      h('h2', {}, t('Người đăng')),
       v.posterHidden
-        ? h('p', { class: 'muted' }, 'Vai trò của bạn không được xem thông tin người đăng.')
+        ? h('p', { class: 'muted' }, t('Vai trò của bạn không được xem thông tin người đăng.'))
         : v.poster
           ? h(
               'div',
@@ -579,11 +631,11 @@ async function caseView(id) {
                 ? h(
                     'a',
                     { href: v.poster.profileUrl, rel: 'noopener noreferrer nofollow', target: '_blank' },
-                    'Trang cá nhân',
+                    t('Trang cá nhân'),
                   )
                 : null,
             )
-          : h('p', { class: 'muted' }, 'Chưa xác định.'),
+          : h('p', { class: 'muted' }, t('Chưa xác định.')),
     ),
   );
 
@@ -592,23 +644,19 @@ async function caseView(id) {
       h(
         'div',
         { class: 'card' },
-        h('h2', {}, 'Chuyển cơ quan công an'),
+        h('h2', {}, t('Chuyển cơ quan công an')),
         v.escalations.map((e) =>
           h(
             'div',
             { class: 'escalation', dataset: { escalationId: e.id } },
-            h(
-              'div',
-              {},
-              `${e.unit} — ${e.status === 'pending_approval' ? 'chờ lãnh đạo duyệt' : e.status === 'sent' ? 'đã gửi' : e.status === 'acknowledged' ? 'công an đã tiếp nhận' : e.status}`,
-            ),
+            h('div', {}, `${e.unit} — ${labelOf(ESCALATION_STATUS, e.status)}`),
             h('div', { class: 'muted' }, e.summary),
             e.outcome
               ? h(
                   'div',
                   { class: 'outcome' },
-                  `Kết quả: ${OUTCOME[e.outcome.kind] || e.outcome.kind}`,
-                  e.outcome.amountVnd ? ` — ${e.outcome.amountVnd.toLocaleString('vi-VN')} đồng` : '',
+                  t('Kết quả: {outcome}', { outcome: labelOf(OUTCOME, e.outcome.kind) }),
+                  e.outcome.amountVnd ? ` — ${t('{amount} đồng', { amount: fmtNumber(e.outcome.amountVnd) })}` : '',
                   e.outcome.legalBasis ? ` — ${e.outcome.legalBasis}` : '',
                 )
               : null,
@@ -624,7 +672,7 @@ async function caseView(id) {
                         toast(err.message, true),
                       ),
                   },
-                  'Tải hồ sơ chứng cứ (ZIP)',
+                  t('Tải hồ sơ chứng cứ (ZIP)'),
                 )
               : null,
             v.allowedActions.includes('approve_escalation') && e.status === 'pending_approval'
@@ -635,7 +683,7 @@ async function caseView(id) {
                     id: 'approve-escalation',
                     onclick: () => act('POST', `/api/escalations/${e.id}/approve`),
                   },
-                  'Duyệt chuyển công an',
+                  t('Duyệt chuyển công an'),
                 )
               : null,
             v.allowedActions.includes('acknowledge_escalation') && e.status === 'sent'
@@ -646,7 +694,7 @@ async function caseView(id) {
                     id: 'acknowledge-escalation',
                     onclick: () => act('POST', `/api/escalations/${e.id}/acknowledge`),
                   },
-                  'Xác nhận đã tiếp nhận',
+                  t('Xác nhận đã tiếp nhận'),
                 )
               : null,
           ),
@@ -659,12 +707,16 @@ async function caseView(id) {
       h(
         'div',
         { class: 'card' },
-        h('h2', {}, 'Yêu cầu cải chính'),
+        h('h2', {}, t('Yêu cầu cải chính')),
         v.corrections.map((r) =>
           h(
             'div',
             { class: 'correction', dataset: { correctionId: r.id } },
-            `${r.recipient} (${CHANNEL[r.channel] || r.channel}) — hạn ${fmtTime(r.dueAt)}`,
+            t('{recipient} ({channel}) — hạn {due}', {
+              recipient: r.recipient,
+              channel: labelOf(CHANNEL, r.channel),
+              due: fmtTime(r.dueAt),
+            }),
             LETTER_ROLES.includes(session.user.role)
               ? h(
                   'button',
@@ -676,7 +728,7 @@ async function caseView(id) {
                         toast(err.message, true),
                       ),
                   },
-                  'Tải công văn (DOCX)',
+                  t('Tải công văn (DOCX)'),
                 )
               : null,
           ),
@@ -690,15 +742,15 @@ async function caseView(id) {
       h(
         'div',
         { class: 'card', id: 'rebuttals' },
-        h('h2', {}, 'Tin phản bác'),
+        h('h2', {}, t('Tin phản bác')),
         v.rebuttals.map((r) =>
           h(
             'div',
             { class: 'rebuttal', dataset: { rebuttalId: r.id } },
             h('strong', {}, r.title),
-            h('div', { class: 'rebuttal-status' }, REBUTTAL_STATUS[r.status] || r.status),
+            h('div', { class: 'rebuttal-status' }, labelOf(REBUTTAL_STATUS, r.status)),
             h('p', { class: 'muted' }, r.body),
-            r.publishedWhere ? h('div', { class: 'muted' }, `Đăng tại: ${r.publishedWhere}`) : null,
+            r.publishedWhere ? h('div', { class: 'muted' }, t('Đăng tại: {where}', { where: r.publishedWhere })) : null,
             v.allowedActions.includes('approve_rebuttal') && r.status === 'draft'
               ? h(
                   'button',
@@ -707,7 +759,7 @@ async function caseView(id) {
                     id: 'approve-rebuttal',
                     onclick: () => act('POST', `/api/rebuttals/${r.id}/approve`),
                   },
-                  'Duyệt tin phản bác',
+                  t('Duyệt tin phản bác'),
                 )
               : null,
             v.allowedActions.includes('publish_rebuttal') && r.status === 'approved' ? publishForm(r, act) : null,
@@ -721,7 +773,7 @@ async function caseView(id) {
   const timeline = h(
     'div',
     { class: 'card' },
-    h('h2', {}, 'Diễn biến'),
+    h('h2', {}, t('Diễn biến')),
     h(
       'ol',
       { class: 'timeline', id: 'timeline' },
@@ -729,8 +781,10 @@ async function caseView(id) {
         h(
           'li',
           {},
-          `${fmtTime(e.at)} — ${ACTION[e.action] || e.action} — ${e.actor}`,
-          e.toStatus && e.fromStatus !== e.toStatus ? h('span', { class: 'muted' }, ` → ${STATUS[e.toStatus]}`) : null,
+          `${fmtTime(e.at)} — ${labelOf(ACTION, e.action)} — ${e.actor}`,
+          e.toStatus && e.fromStatus !== e.toStatus
+            ? h('span', { class: 'muted' }, ` → ${labelOf(STATUS, e.toStatus)}`)
+            : null,
         ),
       ),
     ),
@@ -739,7 +793,7 @@ async function caseView(id) {
   return h(
     'section',
     {},
-    h('p', {}, h('a', { href: '#/' }, '← Hàng đợi')),
+    h('p', {}, h('a', { href: '#/' }, t('← Hàng đợi'))),
     h('h1', { id: 'case-title' }, c.title),
     h('div', { class: 'grid' }, h('div', {}, posts, timeline), h('div', {}, side, forms)),
   );
@@ -756,9 +810,9 @@ function publishForm(r, act) {
   const f = h(
     'form',
     { id: 'publish-form' },
-    ...field('Đăng tại', where),
-    ...field('Đường dẫn bài đăng', url),
-    h('button', { type: 'submit' }, 'Đánh dấu đã đăng'),
+    ...field(t('Đăng tại'), where),
+    ...field(t('Đường dẫn bài đăng'), url),
+    h('button', { type: 'submit' }, t('Đánh dấu đã đăng')),
   );
   f.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -796,7 +850,7 @@ function actionForms(v, act) {
   if (allowed.has('assign')) {
     if (user.role === 'analyst') {
       out.push(
-        form('assign-form', 'Nhận xác minh', [], 'Tôi nhận vụ việc này', () =>
+        form('assign-form', t('Nhận xác minh'), [], t('Tôi nhận vụ việc này'), () =>
           act('POST', `/api/cases/${c.id}/assign`, { assignee: user.username }),
         ),
       );
@@ -810,7 +864,7 @@ function actionForms(v, act) {
           }),
       );
       out.push(
-        form('assign-form', 'Phân công xác minh', field('Chuyên viên', sel), 'Phân công', (fd) =>
+        form('assign-form', t('Phân công xác minh'), field(t('Chuyên viên'), sel), t('Phân công'), (fd) =>
           act('POST', `/api/cases/${c.id}/assign`, { assignee: fd.get('assignee') }),
         ),
       );
@@ -820,21 +874,21 @@ function actionForms(v, act) {
     const sel = h(
       'select',
       { id: 'verdict', name: 'verdict' },
-      Object.entries(VERDICT).map(([k, l]) => h('option', { value: k }, l)),
+      Object.entries(VERDICT()).map(([k, l]) => h('option', { value: k }, l)),
     );
     out.push(
       form(
         'verdict-form',
-        'Kết luận xác minh',
+        t('Kết luận xác minh'),
         [
-          ...field('Kết luận', sel),
-          ...field('Ghi chú', h('textarea', { id: 'verdict-note', name: 'note' })),
+          ...field(t('Kết luận'), sel),
+          ...field(t('Ghi chú'), h('textarea', { id: 'verdict-note', name: 'note' })),
           ...field(
-            'Nguồn chính thống (mỗi dòng một đường dẫn)',
+            t('Nguồn chính thống (mỗi dòng một đường dẫn)'),
             h('textarea', { id: 'verdict-sources', name: 'sources', placeholder: 'https://moh.gov.vn/…' }),
           ),
         ],
-        'Lưu kết luận',
+        t('Lưu kết luận'),
         (fd) =>
           act('POST', `/api/cases/${c.id}/verdict`, {
             verdict: fd.get('verdict'),
@@ -852,18 +906,18 @@ function actionForms(v, act) {
     out.push(
       form(
         'poster-form',
-        'Xác định người đăng',
+        t('Xác định người đăng'),
         [
           ...field(
-            'Nền tảng',
+            t('Nền tảng'),
             h('input', { id: 'poster-platform', name: 'platform', value: author?.platform || '', required: true }),
           ),
           ...field(
-            'Tài khoản',
+            t('Tài khoản'),
             h('input', { id: 'poster-handle', name: 'handle', value: author?.author?.handle || '', required: true }),
           ),
           ...field(
-            'Trang cá nhân (URL)',
+            t('Trang cá nhân (URL)'),
             h('input', {
               id: 'poster-url',
               name: 'profileUrl',
@@ -872,11 +926,11 @@ function actionForms(v, act) {
             }),
           ),
           ...field(
-            'Tên hiển thị',
+            t('Tên hiển thị'),
             h('input', { id: 'poster-name', name: 'displayName', value: author?.author?.name || '' }),
           ),
         ],
-        'Lưu người đăng',
+        t('Lưu người đăng'),
         (fd) =>
           act('PUT', `/api/cases/${c.id}/poster`, {
             platform: fd.get('platform'),
@@ -892,24 +946,24 @@ function actionForms(v, act) {
     out.push(
       form(
         'correction-form',
-        'Yêu cầu cải chính, gỡ bỏ',
+        t('Yêu cầu cải chính, gỡ bỏ'),
         [
-          ...field('Gửi đến', h('input', { id: 'correction-recipient', name: 'recipient', required: true })),
+          ...field(t('Gửi đến'), h('input', { id: 'correction-recipient', name: 'recipient', required: true })),
           ...field(
-            'Hình thức',
+            t('Hình thức'),
             h(
               'select',
               { id: 'correction-channel', name: 'channel' },
-              Object.entries(CHANNEL).map(([k, l]) => h('option', { value: k }, l)),
+              Object.entries(CHANNEL()).map(([k, l]) => h('option', { value: k }, l)),
             ),
           ),
-          ...field('Nội dung', h('textarea', { id: 'correction-message', name: 'message', required: true })),
+          ...field(t('Nội dung'), h('textarea', { id: 'correction-message', name: 'message', required: true })),
           ...field(
-            'Hạn thực hiện',
+            t('Hạn thực hiện'),
             h('input', { id: 'correction-due', name: 'dueAt', type: 'date', value: due, required: true }),
           ),
         ],
-        'Gửi yêu cầu',
+        t('Gửi yêu cầu'),
         (fd) =>
           act('POST', `/api/cases/${c.id}/corrections`, {
             recipient: fd.get('recipient'),
@@ -924,10 +978,10 @@ function actionForms(v, act) {
     out.push(
       form(
         'escalation-form',
-        'Đề nghị chuyển cơ quan công an',
+        t('Đề nghị chuyển cơ quan công an'),
         [
           ...field(
-            'Đơn vị nhận',
+            t('Đơn vị nhận'),
             h('input', {
               id: 'escalation-unit',
               name: 'unit',
@@ -935,9 +989,9 @@ function actionForms(v, act) {
               required: true,
             }),
           ),
-          ...field('Tóm tắt', h('textarea', { id: 'escalation-summary', name: 'summary', required: true })),
+          ...field(t('Tóm tắt'), h('textarea', { id: 'escalation-summary', name: 'summary', required: true })),
         ],
-        'Gửi đề nghị (chờ lãnh đạo duyệt)',
+        t('Gửi đề nghị (chờ lãnh đạo duyệt)'),
         (fd) => act('POST', `/api/cases/${c.id}/escalations`, { unit: fd.get('unit'), summary: fd.get('summary') }),
       ),
     );
@@ -946,12 +1000,12 @@ function actionForms(v, act) {
     out.push(
       form(
         'rebuttal-form',
-        'Soạn tin phản bác',
+        t('Soạn tin phản bác'),
         [
-          ...field('Tiêu đề', h('input', { id: 'rebuttal-title', name: 'title', required: true, maxlength: 300 })),
-          ...field('Nội dung', h('textarea', { id: 'rebuttal-body', name: 'body', required: true, rows: 6 })),
+          ...field(t('Tiêu đề'), h('input', { id: 'rebuttal-title', name: 'title', required: true, maxlength: 300 })),
+          ...field(t('Nội dung'), h('textarea', { id: 'rebuttal-body', name: 'body', required: true, rows: 6 })),
           ...field(
-            'Nguồn chính thống (mỗi dòng một đường dẫn)',
+            t('Nguồn chính thống (mỗi dòng một đường dẫn)'),
             h('textarea', {
               id: 'rebuttal-sources',
               name: 'sources',
@@ -960,7 +1014,7 @@ function actionForms(v, act) {
             }),
           ),
         ],
-        'Gửi lãnh đạo duyệt',
+        t('Gửi lãnh đạo duyệt'),
         (fd) =>
           act('POST', `/api/cases/${c.id}/rebuttals`, {
             title: fd.get('title'),
@@ -978,34 +1032,34 @@ function actionForms(v, act) {
     const kind = h(
       'select',
       { id: 'outcome-kind', name: 'kind' },
-      Object.entries(OUTCOME).map(([k, l]) => h('option', { value: k }, l)),
+      Object.entries(OUTCOME()).map(([k, l]) => h('option', { value: k }, l)),
     );
     out.push(
       form(
         'outcome-form',
-        'Kết quả xử lý của cơ quan công an',
+        t('Kết quả xử lý của cơ quan công an'),
         [
-          ...field('Hình thức xử lý', kind),
+          ...field(t('Hình thức xử lý'), kind),
           ...field(
-            'Số tiền phạt (đồng)',
+            t('Số tiền phạt (đồng)'),
             h('input', { id: 'outcome-amount', name: 'amountVnd', inputmode: 'numeric' }),
           ),
           ...field(
-            'Căn cứ pháp lý',
+            t('Căn cứ pháp lý'),
             h('input', {
               id: 'outcome-basis',
               name: 'legalBasis',
-              placeholder: 'Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP',
+              placeholder: t('Điểm a khoản 1 Điều 101 Nghị định 15/2020/NĐ-CP'),
             }),
           ),
-          ...field('Ghi chú', h('textarea', { id: 'outcome-note', name: 'note' })),
+          ...field(t('Ghi chú'), h('textarea', { id: 'outcome-note', name: 'note' })),
         ],
-        'Gửi kết quả và đóng hồ sơ',
+        t('Gửi kết quả và đóng hồ sơ'),
         (fd) => {
           const amount = String(fd.get('amountVnd') || '').replace(/[.\s,]/g, '');
-          if (amount && !/^\d+$/.test(amount)) return toast('Số tiền phạt chỉ gồm chữ số.', true);
+          if (amount && !/^\d+$/.test(amount)) return toast(t('Số tiền phạt chỉ gồm chữ số.'), true);
           if (fd.get('kind') === 'administrative_fine' && (!amount || !String(fd.get('legalBasis') || '').trim())) {
-            return toast('Xử phạt hành chính cần số tiền phạt và căn cứ pháp lý.', true);
+            return toast(t('Xử phạt hành chính cần số tiền phạt và căn cứ pháp lý.'), true);
           }
           act('POST', `/api/escalations/${open.id}/outcome`, {
             kind: fd.get('kind'),
@@ -1039,10 +1093,10 @@ async function caseSection(id, title, query, pickable = false) {
 
 async function supervisorView() {
   const [approvals, rebuttals, overdue, unassigned, workload, users] = await Promise.all([
-    caseSection('awaiting-escalation', 'Đề nghị chuyển công an chờ duyệt', { awaiting: 'escalation_approval' }),
-    caseSection('awaiting-rebuttal', 'Tin phản bác chờ duyệt', { awaiting: 'rebuttal_approval' }),
-    caseSection('overdue', 'Quá hạn kết luận', { overdue: 'true' }),
-    caseSection('unassigned', 'Mới phát hiện, chưa phân công', { status: 'new' }, true),
+    caseSection('awaiting-escalation', t('Đề nghị chuyển công an chờ duyệt'), { awaiting: 'escalation_approval' }),
+    caseSection('awaiting-rebuttal', t('Tin phản bác chờ duyệt'), { awaiting: 'rebuttal_approval' }),
+    caseSection('overdue', t('Quá hạn kết luận'), { overdue: 'true' }),
+    caseSection('unassigned', t('Mới phát hiện, chưa phân công'), { status: 'new' }, true),
     api('GET', '/api/workload'),
     api('GET', '/api/users'),
   ]);
@@ -1055,7 +1109,11 @@ async function supervisorView() {
   const workloadTable = h(
     'table',
     { id: 'workload' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Chuyên viên'), h('th', {}, 'Đang xác minh'), h('th', {}, 'Quá hạn'))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, t('Chuyên viên')), h('th', {}, t('Đang xác minh')), h('th', {}, t('Quá hạn'))),
+    ),
     h(
       'tbody',
       {},
@@ -1080,20 +1138,24 @@ async function supervisorView() {
   const assignForm = h(
     'form',
     { class: 'filters bulk', id: 'bulk-assign' },
-    h('div', {}, h('label', { for: 'bulk-assignee' }, 'Phân công các vụ đã chọn cho'), assignee),
-    h('button', { type: 'submit' }, 'Phân công'),
+    h('div', {}, h('label', { for: 'bulk-assignee' }, t('Phân công các vụ đã chọn cho')), assignee),
+    h('button', { type: 'submit' }, t('Phân công')),
   );
   assignForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const caseIds = pickedIn(unassigned.table);
-    if (caseIds.length === 0) return toast('Hãy chọn ít nhất một vụ việc (phím x hoặc ô chọn).', true);
+    if (caseIds.length === 0) return toast(t('Hãy chọn ít nhất một vụ việc (phím x hoặc ô chọn).'), true);
     try {
       const r = await api('POST', '/api/cases/bulk/assign', { caseIds, assignee: assignee.value });
       const failed = r.results.filter((x) => !x.ok);
       toast(
         failed.length
-          ? `Đã phân công ${r.results.length - failed.length} vụ việc; ${failed.length} vụ không phân công được: ${failed.map((x) => `${x.caseId} (${x.message})`).join('; ')}`
-          : `Đã phân công ${r.results.length} vụ việc cho ${assignee.value}.`,
+          ? t('Đã phân công {done} vụ việc; {failed} vụ không phân công được: {details}', {
+              done: r.results.length - failed.length,
+              failed: failed.length,
+              details: failed.map((x) => `${x.caseId} (${x.message})`).join('; '),
+            })
+          : t('Đã phân công {n} vụ việc cho {assignee}.', { n: r.results.length, assignee: assignee.value }),
         failed.length > 0,
       );
       render();
@@ -1104,11 +1166,11 @@ async function supervisorView() {
   return h(
     'section',
     {},
-    h('h1', {}, 'Điều phối'),
+    h('h1', {}, t('Điều phối')),
     approvals.el,
     rebuttals.el,
     overdue.el,
-    h('section', { class: 'desk-section' }, h('h2', {}, 'Khối lượng công việc'), workloadTable),
+    h('section', { class: 'desk-section' }, h('h2', {}, t('Khối lượng công việc')), workloadTable),
     unassigned.el,
     assignForm,
   );
@@ -1116,17 +1178,17 @@ async function supervisorView() {
 
 async function pressView() {
   const sections = await Promise.all([
-    caseSection('to-draft', 'Đã kết luận sai sự thật, cần tin phản bác', {
+    caseSection('to-draft', t('Đã kết luận sai sự thật, cần tin phản bác'), {
       status: 'verified_false,verified_misleading,correction_requested',
     }),
-    caseSection('awaiting-publication', 'Tin phản bác đã duyệt, chờ đăng', { awaiting: 'rebuttal_publication' }),
-    caseSection('awaiting-approval', 'Tin phản bác chờ lãnh đạo duyệt', { awaiting: 'rebuttal_approval' }),
-    caseSection('corrections-due', 'Đang chờ cải chính, gỡ bỏ', { status: 'correction_requested' }),
+    caseSection('awaiting-publication', t('Tin phản bác đã duyệt, chờ đăng'), { awaiting: 'rebuttal_publication' }),
+    caseSection('awaiting-approval', t('Tin phản bác chờ lãnh đạo duyệt'), { awaiting: 'rebuttal_approval' }),
+    caseSection('corrections-due', t('Đang chờ cải chính, gỡ bỏ'), { status: 'correction_requested' }),
   ]);
   return h(
     'section',
     {},
-    h('h1', {}, 'Báo chí, phản bác'),
+    h('h1', {}, t('Báo chí, phản bác')),
     sections.map((x) => x.el),
   );
 }
@@ -1143,7 +1205,7 @@ async function download(path, filename) {
   const res = await fetch(path, { headers: { authorization: `Bearer ${session.token}` } });
   if (!res.ok) {
     const data = await res.json().catch(() => ({}));
-    throw new Error(data.message || `Lỗi ${res.status}`);
+    throw new Error(data.message || t('Lỗi {status}', { status: res.status }));
   }
   const url = URL.createObjectURL(await res.blob());
   const a = h('a', { href: url, download: filename });
@@ -1162,14 +1224,14 @@ async function reportView(params) {
   const r = await api('GET', `/api/reports/weekly?${query}&format=json`);
   const fromInput = h('input', { id: 'report-from', type: 'date', value: from, required: true });
   const toInput = h('input', { id: 'report-to', type: 'date', value: to, required: true });
-  const districtInput = h('input', { id: 'report-district', value: district, placeholder: 'Toàn tỉnh' });
+  const districtInput = h('input', { id: 'report-district', value: district, placeholder: t('Toàn tỉnh') });
   const form = h(
     'form',
     { class: 'filters', id: 'report-form' },
-    h('div', {}, h('label', { for: 'report-from' }, 'Từ ngày'), fromInput),
-    h('div', {}, h('label', { for: 'report-to' }, 'Đến ngày'), toInput),
-    h('div', {}, h('label', { for: 'report-district' }, 'Địa bàn'), districtInput),
-    h('button', { type: 'submit' }, 'Xem báo cáo'),
+    h('div', {}, h('label', { for: 'report-from' }, t('Từ ngày')), fromInput),
+    h('div', {}, h('label', { for: 'report-to' }, t('Đến ngày')), toInput),
+    h('div', {}, h('label', { for: 'report-district' }, t('Địa bàn')), districtInput),
+    h('button', { type: 'submit' }, t('Xem báo cáo')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -1200,7 +1262,7 @@ async function reportView(params) {
         {},
         rows.length
           ? rows.map((row) => h('tr', {}, ...row.map((x) => h('td', {}, String(x)))))
-          : h('tr', {}, h('td', { colspan: head.length }, 'Không có.')),
+          : h('tr', {}, h('td', { colspan: head.length }, t('Không có.'))),
       ),
     );
   const unusual = r.unusual.map((c) =>
@@ -1211,45 +1273,49 @@ async function reportView(params) {
       h(
         'span',
         { class: 'muted' },
-        ` · ${c.claimType ? CLAIM[c.claimType] || c.claimType : '—'} · ${STATUS[c.status] || c.status}`,
+        ` · ${c.claimType ? labelOf(CLAIM, c.claimType) : '—'} · ${labelOf(STATUS, c.status)}`,
       ),
     ),
   );
   return h(
     'section',
     {},
-    h('h1', {}, 'Báo cáo tuần'),
+    h('h1', {}, t('Báo cáo tuần')),
     form,
     h(
       'p',
       { class: 'muted', id: 'report-scope' },
-      `Từ ${r.from} đến ${r.to} · ${r.district ? `Địa bàn: ${r.district}` : 'Toàn tỉnh'}`,
+      t('Từ {from} đến {to} · {scope}', {
+        from: r.from,
+        to: r.to,
+        scope: r.district ? t('Địa bàn: {district}', { district: r.district }) : t('Toàn tỉnh'),
+      }),
     ),
-    h('div', { class: 'actions' }, file('docx', 'Tải báo cáo (DOCX)'), file('csv', 'Tải số liệu (CSV)')),
+    h('div', { class: 'actions' }, file('docx', t('Tải báo cáo (DOCX)')), file('csv', t('Tải số liệu (CSV)'))),
     table(
       'report-summary',
-      ['Chỉ tiêu', 'Số lượng'],
+      [t('Chỉ tiêu'), t('Số lượng')],
       [
-        ['Bài đăng được giám sát', r.monitoredPosts],
-        ['Bài đăng bị gắn cờ', r.flaggedPosts],
-        ['Yêu cầu cải chính', r.corrections],
-        ['Tin phản bác đã đăng', r.rebuttals],
-        ['Chuyển công an', r.escalations],
+        [t('Bài đăng được giám sát'), r.monitoredPosts],
+        [t('Bài đăng bị gắn cờ'), r.flaggedPosts],
+        [t('Yêu cầu cải chính'), r.corrections],
+        [t('Tin phản bác đã đăng'), r.rebuttals],
+        [t('Chuyển công an'), r.escalations],
       ],
     ),
-    h('h2', {}, 'Vụ việc theo loại tin'),
+    h('h2', {}, t('Vụ việc theo loại tin')),
     table(
       'report-kinds',
-      ['Loại tin', 'Số vụ việc'],
-      Object.entries(r.casesByKind).map(([k, n]) => [CLAIM[k] || k, n]),
+      [t('Loại tin'), t('Số vụ việc')],
+      Object.entries(r.casesByKind).map(([k, n]) => [labelOf(CLAIM, k), n]),
     ),
-    h('h2', {}, 'Vụ việc theo kết quả xử lý'),
+    h('h2', {}, t('Vụ việc theo kết quả xử lý')),
     table(
       'report-outcomes',
-      ['Kết quả', 'Số vụ việc'],
-      Object.entries(r.casesByOutcome).map(([k, n]) => [STATUS[k] || k, n]),
+      [t('Kết quả'), t('Số vụ việc')],
+      Object.entries(r.casesByOutcome).map(([k, n]) => [labelOf(STATUS, k), n]),
     ),
-    h('h2', {}, 'Thông tin bất thường trên địa bàn'),
+    h('h2', {}, t('Thông tin bất thường trên địa bàn')),
     h('ol', { id: 'report-unusual' }, ...unusual),
   );
 }
@@ -1337,14 +1403,16 @@ function barChart(id, title, items) {
     h('figcaption', {}, title),
     sorted.length
       ? svg('svg', { viewBox: `0 0 ${w} ${height}`, role: 'img', 'aria-label': title }, rows)
-      : h('p', { class: 'muted' }, 'Không có số liệu.'),
+      : h('p', { class: 'muted' }, t('Không có số liệu.')),
   );
 }
 
-const named = (record, names) =>
-  Object.entries(record).map(([k, n]) => [k === 'unknown' ? 'Chưa rõ' : names[k] || k, n]);
-/** A duration in hours as a Vietnamese reader writes it: "45 phút", "2,5 giờ". */
-const hours = (x) => (x === null ? '—' : x < 1 ? `${Math.round(x * 60)} phút` : `${String(x).replace('.', ',')} giờ`);
+/** Chart items of a record of counts, its keys named by a label function (or as they are, without one). */
+const named = (record, labels) =>
+  Object.entries(record).map(([k, n]) => [k === 'unknown' ? t('Chưa rõ') : labels ? labelOf(labels, k) : k, n]);
+/** A duration in hours as the reader writes it: "45 phút", "2,5 giờ" (45 min, 2.5 h). */
+const hours = (x) =>
+  x === null ? '—' : x < 1 ? t('{n} phút', { n: Math.round(x * 60) }) : t('{n} giờ', { n: fmtNumber(x) });
 
 async function statsView(params) {
   const from = params.get('from') || vnDay(29);
@@ -1355,14 +1423,14 @@ async function statsView(params) {
   const r = await api('GET', `/api/stats?${query}`);
   const fromInput = h('input', { id: 'stats-from', type: 'date', value: from, required: true });
   const toInput = h('input', { id: 'stats-to', type: 'date', value: to, required: true });
-  const districtInput = h('input', { id: 'stats-district', value: district, placeholder: 'Toàn tỉnh' });
+  const districtInput = h('input', { id: 'stats-district', value: district, placeholder: t('Toàn tỉnh') });
   const form = h(
     'form',
     { class: 'filters', id: 'stats-form' },
-    h('div', {}, h('label', { for: 'stats-from' }, 'Từ ngày'), fromInput),
-    h('div', {}, h('label', { for: 'stats-to' }, 'Đến ngày'), toInput),
-    h('div', {}, h('label', { for: 'stats-district' }, 'Địa bàn'), districtInput),
-    h('button', { type: 'submit' }, 'Xem thống kê'),
+    h('div', {}, h('label', { for: 'stats-from' }, t('Từ ngày')), fromInput),
+    h('div', {}, h('label', { for: 'stats-to' }, t('Đến ngày')), toInput),
+    h('div', {}, h('label', { for: 'stats-district' }, t('Địa bàn')), districtInput),
+    h('button', { type: 'submit' }, t('Xem thống kê')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -1370,7 +1438,7 @@ async function statsView(params) {
     if (districtInput.value.trim()) p.set('district', districtInput.value.trim());
     location.hash = `#/stats?${p}`;
   });
-  const t = r.cases.timeToVerdict;
+  const verdictTime = r.cases.timeToVerdict;
   const figure = (id, label, value) =>
     h(
       'div',
@@ -1381,42 +1449,67 @@ async function statsView(params) {
   return h(
     'section',
     {},
-    h('h1', {}, 'Thống kê'),
+    h('h1', {}, t('Thống kê')),
     form,
     h(
       'p',
       { class: 'muted', id: 'stats-scope' },
-      `Từ ${r.from} đến ${r.to} · ${r.district ? `Địa bàn: ${r.district}` : 'Toàn tỉnh'}`,
+      t('Từ {from} đến {to} · {scope}', {
+        from: r.from,
+        to: r.to,
+        scope: r.district ? t('Địa bàn: {district}', { district: r.district }) : t('Toàn tỉnh'),
+      }),
     ),
     h(
       'div',
       { class: 'figures' },
-      figure('stat-monitored', 'Bài đăng được giám sát', r.posts.monitored),
-      figure('stat-flagged', 'Bài đăng bị gắn cờ', r.posts.flagged),
-      figure('stat-verdict-median', `Thời gian đến kết luận (trung vị, ${t.count} vụ việc)`, hours(t.medianHours)),
-      figure('stat-verdict-p90', '90% vụ việc có kết luận trong', hours(t.p90Hours)),
-      figure('stat-corrections', 'Yêu cầu cải chính', r.cases.corrections),
-      figure('stat-escalations', 'Chuyển công an', r.cases.escalations),
+      figure('stat-monitored', t('Bài đăng được giám sát'), r.posts.monitored),
+      figure('stat-flagged', t('Bài đăng bị gắn cờ'), r.posts.flagged),
+      figure(
+        'stat-verdict-median',
+        t('Thời gian đến kết luận (trung vị, {n} vụ việc)', { n: verdictTime.count }),
+        hours(verdictTime.medianHours),
+      ),
+      figure('stat-verdict-p90', t('90% vụ việc có kết luận trong'), hours(verdictTime.p90Hours)),
+      figure('stat-corrections', t('Yêu cầu cải chính'), r.cases.corrections),
+      figure('stat-escalations', t('Chuyển công an'), r.cases.escalations),
     ),
-    columnChart('chart-days', 'Bài đăng bị gắn cờ theo ngày', Object.entries(r.posts.flaggedByDay)),
+    columnChart('chart-days', t('Bài đăng bị gắn cờ theo ngày'), Object.entries(r.posts.flaggedByDay)),
     h(
       'div',
       { class: 'charts' },
-      barChart('chart-kinds', 'Bài bị gắn cờ theo loại tin', named(r.posts.flaggedByKind, CLAIM)),
-      barChart('chart-platforms', 'Bài bị gắn cờ theo nền tảng', named(r.posts.flaggedByPlatform, PLATFORM)),
-      barChart('chart-districts', 'Bài bị gắn cờ theo địa bàn', named(r.posts.flaggedByRegion, {})),
-      barChart('chart-outcomes', 'Vụ việc theo kết quả xử lý', named(r.cases.byStatus, STATUS)),
+      barChart('chart-kinds', t('Bài bị gắn cờ theo loại tin'), named(r.posts.flaggedByKind, CLAIM)),
+      barChart('chart-platforms', t('Bài bị gắn cờ theo nền tảng'), named(r.posts.flaggedByPlatform, PLATFORM)),
+      barChart('chart-districts', t('Bài bị gắn cờ theo địa bàn'), named(r.posts.flaggedByRegion, null)),
+      barChart('chart-outcomes', t('Vụ việc theo kết quả xử lý'), named(r.cases.byStatus, STATUS)),
     ),
   );
 }
 
 // ---------------------------------------------------------------- router
 
+/** The page's own texts, outside the views: written in index.html in Vietnamese, set here in the reader's language. */
+function pageTexts() {
+  document.title = t('Kiểm Chứng — Thanh tra Sở Thông tin và Truyền thông');
+  const subtitle = document.querySelector('.topbar .subtitle');
+  if (subtitle) subtitle.textContent = t('Giám sát và xử lý tin sai sự thật về Covid-19');
+  const logout = document.getElementById('logout');
+  if (logout) logout.textContent = t('Đăng xuất');
+  // The switch offers the other language, named in that language (as language pickers do).
+  const other = lang() === 'vi' ? 'en' : 'vi';
+  const langSwitch = document.getElementById('lang-switch');
+  if (langSwitch) {
+    langSwitch.textContent = other === 'en' ? 'English' : 'Tiếng Việt';
+    langSwitch.setAttribute('lang', other);
+  }
+}
+
 async function render() {
+  pageTexts();
   const user = session.user;
   const who = /** @type {HTMLElement} */ (document.getElementById('whoami'));
   const logout = /** @type {HTMLButtonElement} */ (document.getElementById('logout'));
-  who.textContent = user ? `${user.displayName || user.username} · ${ROLE[user.role] || user.role}` : '';
+  who.textContent = user ? `${user.displayName || user.username} · ${labelOf(ROLE, user.role)}` : '';
   logout.hidden = !user;
   if (!user || !session.token) {
     /** @type {HTMLElement} */ (document.getElementById('nav')).hidden = true;
@@ -1424,14 +1517,19 @@ async function render() {
     return;
   }
   const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
+  // replaceChildren would write a null as the text "null": only the links this role has.
   nav.replaceChildren(
-    h('a', { href: '#/' }, user.role === 'police_liaison' ? 'Hồ sơ chuyển đến' : 'Hàng đợi'),
-    ['supervisor', 'admin'].includes(user.role)
-      ? h('a', { href: '#/supervisor', id: 'nav-supervisor' }, 'Điều phối')
-      : null,
-    ['press_office', 'supervisor'].includes(user.role) ? h('a', { href: '#/press', id: 'nav-press' }, 'Báo chí') : null,
-    REPORT_ROLES.includes(user.role) ? h('a', { href: '#/stats', id: 'nav-stats' }, 'Thống kê') : null,
-    REPORT_ROLES.includes(user.role) ? h('a', { href: '#/report', id: 'nav-report' }, 'Báo cáo tuần') : null,
+    ...[
+      h('a', { href: '#/' }, user.role === 'police_liaison' ? t('Hồ sơ chuyển đến') : t('Hàng đợi')),
+      ['supervisor', 'admin'].includes(user.role)
+        ? h('a', { href: '#/supervisor', id: 'nav-supervisor' }, t('Điều phối'))
+        : null,
+      ['press_office', 'supervisor'].includes(user.role)
+        ? h('a', { href: '#/press', id: 'nav-press' }, t('Báo chí'))
+        : null,
+      REPORT_ROLES.includes(user.role) ? h('a', { href: '#/stats', id: 'nav-stats' }, t('Thống kê')) : null,
+      REPORT_ROLES.includes(user.role) ? h('a', { href: '#/report', id: 'nav-report' }, t('Báo cáo tuần')) : null,
+    ].filter((link) => link !== null),
   );
   nav.hidden = false;
   const [path, query] = (location.hash.slice(1) || '/').split('?');
@@ -1451,10 +1549,18 @@ async function render() {
               : await queueView(params);
     main.replaceChildren(view);
   } catch (err) {
-    main.replaceChildren(h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, 'Về hàng đợi')));
+    // After an ended session the login form is already shown.
+    if (err instanceof SessionEnded) return;
+    main.replaceChildren(
+      h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, t('Về hàng đợi'))),
+    );
   }
 }
 
+document.getElementById('lang-switch')?.addEventListener('click', () => {
+  setLang(lang() === 'vi' ? 'en' : 'vi');
+  render();
+});
 document.getElementById('logout')?.addEventListener('click', async () => {
   await api('POST', '/api/auth/logout').catch(() => {});
   session.clear();
