@@ -103,6 +103,9 @@ const ESCALATION_STATUS = () => ({
 /** Roles that may download correction letters and evidence bundles (the API decides). */
 const LETTER_ROLES = ['analyst', 'supervisor', 'press_office'];
 const BUNDLE_ROLES = ['analyst', 'supervisor', 'police_liaison'];
+/** Roles that may open a poster's page, and search all posts (the API decides). */
+const POSTER_ROLES = ['analyst', 'supervisor', 'police_liaison'];
+const POST_SEARCH_ROLES = ['analyst', 'supervisor', 'press_office', 'admin'];
 const CHANNEL = () => ({
   email: t('Thư điện tử'),
   letter: t('Công văn'),
@@ -634,6 +637,17 @@ async function caseView(id) {
                     t('Trang cá nhân'),
                   )
                 : null,
+              POSTER_ROLES.includes(session.user.role)
+                ? h(
+                    'div',
+                    {},
+                    h(
+                      'a',
+                      { href: `#/posters/${encodeURIComponent(v.poster.id)}`, id: 'poster-link' },
+                      t('Mọi vụ việc của người đăng này'),
+                    ),
+                  )
+                : null,
             )
           : h('p', { class: 'muted' }, t('Chưa xác định.')),
     ),
@@ -770,6 +784,7 @@ async function caseView(id) {
   }
 
   const forms = actionForms(v, act);
+  const similar = POST_SEARCH_ROLES.includes(session.user.role) ? await similarPosts(v) : null;
   const timeline = h(
     'div',
     { class: 'card' },
@@ -795,7 +810,87 @@ async function caseView(id) {
     {},
     h('p', {}, h('a', { href: '#/' }, t('← Hàng đợi'))),
     h('h1', { id: 'case-title' }, c.title),
-    h('div', { class: 'grid' }, h('div', {}, posts, timeline), h('div', {}, side, forms)),
+    h('div', { class: 'grid' }, h('div', {}, posts, similar, timeline), h('div', {}, side, forms)),
+  );
+}
+
+/**
+ * Other posts that carry the same claim: a search for the longest phrase the classifier matched
+ * (folded, so spellings with and without diacritics meet), without the case's own posts.
+ */
+async function similarPosts(v) {
+  const own = new Set(v.posts.map((p) => p.post.id));
+  const phrases = v.posts
+    .flatMap((p) => p.classification.reasons)
+    .filter((r) => r.kind === 'claim')
+    .flatMap((r) => r.phrases)
+    .sort((a, b) => b.length - a.length);
+  if (phrases.length === 0) return null;
+  const found = await api('GET', `/api/posts?${new URLSearchParams({ q: phrases[0], limit: '20' })}`).catch(() => null);
+  const others = (found?.items ?? []).filter((x) => !own.has(x.post.id)).slice(0, 10);
+  return h(
+    'div',
+    { class: 'card', id: 'similar-posts' },
+    h('h2', {}, t('Bài đăng tương tự ({n})', { n: others.length })),
+    h('p', { class: 'muted' }, t('Tìm theo cụm từ “{phrase}”', { phrase: phrases[0] })),
+    others.length
+      ? h(
+          'ul',
+          { class: 'similar' },
+          others.map(({ post, classification }) =>
+            h(
+              'li',
+              { dataset: { postId: post.id } },
+              h('div', {}, post.text.length > 240 ? `${post.text.slice(0, 240)}…` : post.text),
+              h(
+                'div',
+                { class: 'muted' },
+                `${labelOf(PLATFORM, post.platform)} · ${fmtTime(post.fetchedAt)} · `,
+                classification.flagged ? t('Đã gắn cờ') : t('Không gắn cờ'),
+                ' · ',
+                h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, t('Nguồn')),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, t('Không có bài đăng nào khác.')),
+  );
+}
+
+// ---------------------------------------------------------------- poster
+
+async function posterView(id) {
+  const r = await api('GET', `/api/posters/${encodeURIComponent(id)}`);
+  const p = r.poster;
+  const identity = p.identity;
+  const row = (label, value) => (value ? h('div', {}, h('span', { class: 'muted' }, `${label}: `), value) : null);
+  return h(
+    'section',
+    {},
+    h('p', {}, h('a', { href: '#/' }, t('← Hàng đợi'))),
+    h('h1', { id: 'poster-title' }, p.displayName || p.handle),
+    h(
+      'div',
+      { class: 'card', id: 'poster-details' },
+      row(t('Nền tảng'), labelOf(PLATFORM, p.platform)),
+      row(t('Tài khoản'), p.handle),
+      p.profileUrl
+        ? h('a', { href: p.profileUrl, rel: 'noopener noreferrer nofollow', target: '_blank' }, t('Trang cá nhân'))
+        : null,
+      identity
+        ? h(
+            'div',
+            { class: 'identity' },
+            row(t('Họ tên'), identity.realName),
+            row(t('Số điện thoại'), identity.phone),
+            row(t('Địa chỉ'), identity.address),
+            row(t('Số định danh'), identity.idNumber),
+            h('p', { class: 'muted' }, t('Mỗi lần xem thông tin này đều được ghi vào nhật ký.')),
+          )
+        : null,
+    ),
+    h('h2', {}, t('Vụ việc của người đăng ({n})', { n: r.cases.length })),
+    caseTable('poster-cases', r.cases, false),
   );
 }
 
@@ -1536,17 +1631,20 @@ async function render() {
   const params = new URLSearchParams(query || '');
   try {
     const m = /^\/cases\/([\w-]+)$/.exec(path);
+    const poster = /^\/posters\/([\w-]+)$/.exec(path);
     const view = m
       ? await caseView(m[1])
-      : path === '/report'
-        ? await reportView(params)
-        : path === '/stats'
-          ? await statsView(params)
-          : path === '/supervisor'
-            ? await supervisorView()
-            : path === '/press'
-              ? await pressView()
-              : await queueView(params);
+      : poster
+        ? await posterView(poster[1])
+        : path === '/report'
+          ? await reportView(params)
+          : path === '/stats'
+            ? await statsView(params)
+            : path === '/supervisor'
+              ? await supervisorView()
+              : path === '/press'
+                ? await pressView()
+                : await queueView(params);
     main.replaceChildren(view);
   } catch (err) {
     // After an ended session the login form is already shown.

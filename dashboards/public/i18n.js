@@ -16,6 +16,20 @@ const KEY = 'kc.lang';
  * @type {Readonly<Record<string, Entry>>}
  */
 export const EN = Object.freeze({
+  // Poster page and similar posts
+  'Mọi vụ việc của người đăng này': 'All cases of this poster',
+  'Bài đăng tương tự ({n})': 'Similar posts ({n})',
+  'Tìm theo cụm từ “{phrase}”': 'Found by the phrase “{phrase}”',
+  'Đã gắn cờ': 'Flagged',
+  'Không gắn cờ': 'Not flagged',
+  'Không có bài đăng nào khác.': 'No other posts.',
+  'Họ tên': 'Full name',
+  'Số điện thoại': 'Phone number',
+  'Địa chỉ': 'Address',
+  'Số định danh': 'ID number',
+  'Mỗi lần xem thông tin này đều được ghi vào nhật ký.': 'Every view of this information is recorded in the audit log.',
+  'Vụ việc của người đăng ({n})': 'Cases of this poster ({n})',
+
   // Page
   'Kiểm Chứng — Thanh tra Sở Thông tin và Truyền thông':
     'Kiểm Chứng — Inspectorate of the Department of Information and Communications',

@@ -473,6 +473,49 @@ describe('console in Chromium', () => {
     }
   }, 90_000);
 
+  it('analyst: sees similar posts of a claim, links the poster and opens the poster page with its cases', async () => {
+    await publish([
+      webPost(
+        'bac-bo-nuoc-muoi',
+        'Bộ Y tế khẳng định: uống nước muối ấm không diệt được virus corona, thông tin trên mạng là sai sự thật.',
+      ),
+    ]);
+    const analyst = await new ApiClient(app.url).login('phantich');
+    await waitFor(
+      'the debunk to be indexed',
+      async () => (await analyst.call('GET', '/api/posts?q=bo y te khang dinh nuoc muoi')).body.total === 1,
+    );
+    const cure = (await analyst.call('GET', '/api/cases?q=nuoc muoi')).body.items[0].id as string;
+    const page = await login('phantich');
+    await page.goto(`${app.url}/#/cases/${cure}`);
+    await page.waitForSelector('#similar-posts');
+    expect(await page.textContent('#similar-posts')).toContain('“diet duoc virus”');
+    const debunk = page.locator('#similar-posts li', { hasText: 'Bộ Y tế khẳng định' });
+    expect(await debunk.count()).toBe(1);
+    expect(await debunk.textContent()).toContain('Không gắn cờ');
+
+    const hidden = (await analyst.call('GET', '/api/cases?q=benh vien huyen')).body.items[0].id as string;
+    await page.goto(`${app.url}/#/cases/${hidden}`);
+    await page.waitForSelector('#poster-form');
+    await page.fill('#poster-platform', 'facebook');
+    await page.fill('#poster-handle', 'tin.noi.bo.kt');
+    await page.fill('#poster-url', 'https://facebook.com/tin.noi.bo.kt');
+    await page.fill('#poster-name', 'Tin nội bộ Kon Tum');
+    await page.click('#poster-form button[type=submit]');
+    await page.waitForSelector('#poster-link');
+    await page.click('#poster-link');
+    await page.waitForSelector('#poster-cases');
+    expect(await page.textContent('#poster-title')).toBe('Tin nội bộ Kon Tum');
+    expect(
+      await page
+        .locator('#poster-cases tr.case-row')
+        .evaluateAll((r) => r.map((x) => (x as HTMLElement).dataset.caseId)),
+    ).toEqual([hidden]);
+    await page.screenshot({ path: join(SHOTS, 'poster.png'), fullPage: true });
+    expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+    await page.close();
+  });
+
   /** Opens a console route in a logged-in page and waits for it to render. */
   async function page(p: Page, hash: string): Promise<void> {
     // Going to the URL the page is already on changes nothing: reload it instead.
