@@ -1,21 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS } from '@kc/crawlers';
 import { type Post, postId, SqliteBus, TOPICS } from '@kc/pipeline';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ApiClient,
-  type AppProcess,
-  DEMO_PASSWORD,
-  REPO_ROOT,
-  startApp,
-  tempDataDir,
-  waitFor,
-  waitForCrawl,
-} from '../helpers/app-process.js';
-
-const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+import { ApiClient, type AppProcess, startApp, tempDataDir, waitFor, waitForCrawl } from '../helpers/app-process.js';
+import { launchChromium, SHOTS, signIn } from '../helpers/browser.js';
 
 /** The console in a real browser (Debian's Chromium through playwright-core). */
 describe('console in Chromium', () => {
@@ -23,14 +11,9 @@ describe('console in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     app = await startApp({ dataDir: tempDataDir() });
     await waitForCrawl(await new ApiClient(app.url).login('phantich'));
-    browser = await chromium.launch({
-      executablePath: process.env.KC_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -47,10 +30,7 @@ describe('console in Chromium', () => {
     });
     (page as Page & { errors?: string[] }).errors = errors;
     await page.goto(app.url);
-    await page.fill('#username', username);
-    await page.fill('#password', DEMO_PASSWORD);
-    await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#case-table');
+    await signIn(page, username);
     return page;
   }
 

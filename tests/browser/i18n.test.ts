@@ -1,19 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS } from '@kc/crawlers';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ApiClient,
-  type AppProcess,
-  DEMO_PASSWORD,
-  REPO_ROOT,
-  startApp,
-  tempDataDir,
-  waitForCrawl,
-} from '../helpers/app-process.js';
+import { ApiClient, type AppProcess, startApp, tempDataDir, waitForCrawl } from '../helpers/app-process.js';
+import { launchChromium, SHOTS, signIn } from '../helpers/browser.js';
 
-const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 /** Letters of Vietnamese beyond ASCII: none of our own text may show them once in English. */
 const VIETNAMESE = /[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]|[\u0300-\u036F]/u;
 /** en-GB date and time, as fmtTime writes it in English: 02/12/2026, 13:19:50. */
@@ -25,14 +15,9 @@ describe('console in English', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     app = await startApp({ dataDir: tempDataDir() });
     await waitForCrawl(await new ApiClient(app.url).login('phantich'));
-    browser = await chromium.launch({
-      executablePath: process.env.KC_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -51,13 +36,6 @@ describe('console in English', () => {
     await page.goto(app.url);
     await page.waitForSelector('#login-form');
     return { page, errors };
-  }
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.fill('#username', username);
-    await page.fill('#password', DEMO_PASSWORD);
-    await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#case-table');
   }
 
   const texts = (page: Page, selector: string) => page.locator(selector).allTextContents();

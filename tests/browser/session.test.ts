@@ -1,7 +1,7 @@
-import { CHROMIUM_ARGS } from '@kc/crawlers';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, DEMO_PASSWORD, startApp, tempDataDir } from '../helpers/app-process.js';
+import { type AppProcess, startApp, tempDataDir } from '../helpers/app-process.js';
+import { launchChromium, signIn } from '../helpers/browser.js';
 
 /** Sessions in the console: they expire, and logging out ends them on the server too. */
 describe('console sessions', () => {
@@ -11,11 +11,7 @@ describe('console sessions', () => {
   beforeAll(async () => {
     // Sessions of about four seconds, so that one expires within the test.
     app = await startApp({ dataDir: tempDataDir(), env: { KC_SESSION_TTL_HOURS: '0.0011' } });
-    browser = await chromium.launch({
-      executablePath: process.env.KC_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -25,10 +21,7 @@ describe('console sessions', () => {
   async function login() {
     const page = await browser.newPage();
     await page.goto(app.url);
-    await page.fill('#username', 'phantich');
-    await page.fill('#password', DEMO_PASSWORD);
-    await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#case-table');
+    await signIn(page, 'phantich');
     return page;
   }
 

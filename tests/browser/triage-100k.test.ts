@@ -1,19 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS } from '@kc/crawlers';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ApiClient,
-  type AppProcess,
-  DEMO_PASSWORD,
-  REPO_ROOT,
-  startApp,
-  waitForCrawl,
-} from '../helpers/app-process.js';
+import { ApiClient, type AppProcess, DEMO_PASSWORD, startApp, waitForCrawl } from '../helpers/app-process.js';
+import { launchChromium, SHOTS } from '../helpers/browser.js';
 import { seededDataDir } from '../helpers/seed-cases.js';
 
-const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 const CASES = 100_000;
 
 /**
@@ -25,16 +16,11 @@ describe(`triage queue with ${CASES.toLocaleString('en-US')} cases`, () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     const { dataDir, seededMs } = await seededDataDir(CASES);
     if (seededMs !== null)
       console.log(`seeded ${CASES} cases in ${(seededMs / 1000).toFixed(1)} s (kept for next runs)`);
     app = await startApp({ dataDir });
-    browser = await chromium.launch({
-      executablePath: process.env.KC_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   }, 600_000);
   afterAll(async () => {
     await browser?.close();
