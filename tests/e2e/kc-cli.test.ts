@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classify } from '@kc/classifier';
-import { FsEvidenceStore, SqliteCaseStore } from '@kc/pipeline';
+import { CASE_STORE_INDICES, FsEvidenceStore, SqliteCaseStore } from '@kc/pipeline';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { POST_INDEX_SCHEMA_1 } from '../../pipeline/test/fixtures/old-schemas.js';
@@ -110,7 +110,8 @@ describe('kc command line', () => {
     const dry = kc(dir, ['migrate', '--dry-run'], undefined, env);
     expect(dry.status, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('posts.sqlite post_index: v1 → v3 — sẽ nâng cấp');
-    expect(dry.stdout).toContain(`elasticsearch ${env.KC_ES_PREFIX}cases: chưa có → v1 — sẽ nâng cấp`);
+    const casesVersion = CASE_STORE_INDICES.find((i) => i.name === 'cases')!.version;
+    expect(dry.stdout).toContain(`elasticsearch ${env.KC_ES_PREFIX}cases: chưa có → v${casesVersion} — sẽ nâng cấp`);
     expect(version()).toBe(1);
     const run = kc(dir, ['migrate'], undefined, env);
     expect(run.status, run.stderr).toBe(0);
