@@ -1310,30 +1310,39 @@ async function download(path, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-async function reportView(params) {
-  const from = params.get('from') || vnDay(6);
+/**
+ * The from / to / district form of the report and statistics pages (`name` is the route and the
+ * prefix of the ids), with the range it shows: the last `days` + 1 days by default.
+ */
+function dayRangeForm(name, params, days, submitLabel) {
+  const from = params.get('from') || vnDay(days);
   const to = params.get('to') || vnDay(0);
   const district = params.get('district') || '';
   const query = new URLSearchParams({ from, to });
   if (district) query.set('district', district);
-  const r = await api('GET', `/api/reports/weekly?${query}&format=json`);
-  const fromInput = h('input', { id: 'report-from', type: 'date', value: from, required: true });
-  const toInput = h('input', { id: 'report-to', type: 'date', value: to, required: true });
-  const districtInput = h('input', { id: 'report-district', value: district, placeholder: t('Toàn tỉnh') });
+  const fromInput = h('input', { id: `${name}-from`, type: 'date', value: from, required: true });
+  const toInput = h('input', { id: `${name}-to`, type: 'date', value: to, required: true });
+  const districtInput = h('input', { id: `${name}-district`, value: district, placeholder: t('Toàn tỉnh') });
   const form = h(
     'form',
-    { class: 'filters', id: 'report-form' },
-    h('div', {}, h('label', { for: 'report-from' }, t('Từ ngày')), fromInput),
-    h('div', {}, h('label', { for: 'report-to' }, t('Đến ngày')), toInput),
-    h('div', {}, h('label', { for: 'report-district' }, t('Địa bàn')), districtInput),
-    h('button', { type: 'submit' }, t('Xem báo cáo')),
+    { class: 'filters', id: `${name}-form` },
+    h('div', {}, h('label', { for: `${name}-from` }, t('Từ ngày')), fromInput),
+    h('div', {}, h('label', { for: `${name}-to` }, t('Đến ngày')), toInput),
+    h('div', {}, h('label', { for: `${name}-district` }, t('Địa bàn')), districtInput),
+    h('button', { type: 'submit' }, submitLabel),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const p = new URLSearchParams({ from: fromInput.value, to: toInput.value });
     if (districtInput.value.trim()) p.set('district', districtInput.value.trim());
-    location.hash = `#/report?${p}`;
+    location.hash = `#/${name}?${p}`;
   });
+  return { from, to, query, form };
+}
+
+async function reportView(params) {
+  const { from, to, query, form } = dayRangeForm('report', params, 6, t('Xem báo cáo'));
+  const r = await api('GET', `/api/reports/weekly?${query}&format=json`);
   const file = (format, label) =>
     h(
       'button',
@@ -1510,29 +1519,8 @@ const hours = (x) =>
   x === null ? '—' : x < 1 ? t('{n} phút', { n: Math.round(x * 60) }) : t('{n} giờ', { n: fmtNumber(x) });
 
 async function statsView(params) {
-  const from = params.get('from') || vnDay(29);
-  const to = params.get('to') || vnDay(0);
-  const district = params.get('district') || '';
-  const query = new URLSearchParams({ from, to });
-  if (district) query.set('district', district);
+  const { query, form } = dayRangeForm('stats', params, 29, t('Xem thống kê'));
   const r = await api('GET', `/api/stats?${query}`);
-  const fromInput = h('input', { id: 'stats-from', type: 'date', value: from, required: true });
-  const toInput = h('input', { id: 'stats-to', type: 'date', value: to, required: true });
-  const districtInput = h('input', { id: 'stats-district', value: district, placeholder: t('Toàn tỉnh') });
-  const form = h(
-    'form',
-    { class: 'filters', id: 'stats-form' },
-    h('div', {}, h('label', { for: 'stats-from' }, t('Từ ngày')), fromInput),
-    h('div', {}, h('label', { for: 'stats-to' }, t('Đến ngày')), toInput),
-    h('div', {}, h('label', { for: 'stats-district' }, t('Địa bàn')), districtInput),
-    h('button', { type: 'submit' }, t('Xem thống kê')),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const p = new URLSearchParams({ from: fromInput.value, to: toInput.value });
-    if (districtInput.value.trim()) p.set('district', districtInput.value.trim());
-    location.hash = `#/stats?${p}`;
-  });
   const verdictTime = r.cases.timeToVerdict;
   const figure = (id, label, value) =>
     h(
