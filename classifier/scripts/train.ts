@@ -16,6 +16,7 @@ import {
   trainModel,
 } from '../src/index.js';
 import { loadCorpus } from '../src/internal/corpus.js';
+import { TRAIN_SETTINGS } from '../src/internal/model.js';
 
 const { entries, sha256 } = loadCorpus();
 const train = entries.filter((e) => e.split === 'train');
@@ -34,10 +35,7 @@ const model = trainModel(examples, {
   version,
   priors: rulePriors(),
   priorBias: PRIOR_BIAS,
-  l2Hashed: 0.0001,
-  l2Named: 0.02,
-  iterations: 400,
-  learningRate: 0.05,
+  ...TRAIN_SETTINGS,
   trainedOn: {
     corpusSha256: sha256,
     examples: examples.length,

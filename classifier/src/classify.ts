@@ -11,17 +11,9 @@ import {
   NEGATORS,
 } from './internal/lexicon.js';
 import { PhraseMatcher } from './internal/matcher.js';
-import {
-  bigramHashes,
-  featureNames,
-  hashedFeatures,
-  LogisticModel,
-  type ModelFile,
-  tokenHash,
-} from './internal/model.js';
-import { foldText } from './normalize.js';
+import { hashedFeatures, LogisticModel, type ModelFile, ngramNames, tokenHash } from './internal/model.js';
+import { foldedSyllables, foldText } from './normalize.js';
 import type { ClaimKind, Classification, Reason } from './schema.js';
-import { tokenize } from './tokenize.js';
 
 /** Version of the rules alone, used when no trained model is loaded. */
 export const RULES_VERSION = 'rules-v1';
@@ -66,6 +58,7 @@ const FRAME_KEY = 1_000;
 const AMP_KEY = 10_000;
 const COUNTER_KEY = 20_000;
 const COVID_TOPIC = 'topic.covid';
+const DOC_NUMBER = 'doc.number';
 
 /** Prior weight of each named feature: the hand-set rule weights the model starts from. */
 export function rulePriors(): Record<string, number> {
@@ -78,9 +71,9 @@ export function rulePriors(): Record<string, number> {
 export const PRIOR_BIAS = -1.5;
 /**
  * Score from which a post is flagged. The three thresholds were chosen with `npm run tune -w
- * classifier` (5-fold cross-validation on the train split only): recall 0.903 at a false-positive
- * rate of 0.044, within 0.005 of the best recall under 0.05 with more margin on false alarms, and
- * the seed documents at 0 flags (flagging from 0.5 marks one seed fragment at exactly 0.5).
+ * classifier` (5-fold cross-validation on the train split only): recall 0.921 at a
+ * false-positive rate of 0.045 and the seed documents at 0 flags. Lower out-of-scope or
+ * model-only thresholds buy under a point of recall for false-positive rates at or over 0.05.
  */
 export const FLAG_THRESHOLD = 0.55;
 /** Score needed when no rule found claim evidence or hearsay (the model alone). */
@@ -138,13 +131,12 @@ export class Classifier {
 
   /** Runs the rules and computes the model's features, without scoring. */
   analyze(text: string): Analysis {
-    const full = this.#analyze(text);
+    const { folded, inQuote } = foldedSyllables(text, QUOTED);
+    const full = this.#analyze(folded);
     // A debunk or a sanction report quotes the rumour it refutes: judge the post without the
     // quotation, but keep the quoted claim's known-claim match so the case can be linked.
-    if (!full.named.some((n) => n === 'counter.debunk' || n === 'counter.sanction')) return full;
-    const unquoted = text.replace(QUOTED, ' … ');
-    if (unquoted === text) return full;
-    const outer = this.#analyze(unquoted);
+    if (!inQuote || !full.named.some((n) => n === 'counter.debunk' || n === 'counter.sanction')) return full;
+    const outer = this.#analyze(folded.filter((_, i) => !inQuote[i]));
     const named = [...new Set([...outer.named, ...full.named.filter((n) => n.startsWith('counter.'))])];
     const reasons = [
       ...outer.reasons,
@@ -167,9 +159,15 @@ export class Classifier {
     };
   }
 
-  #analyze(text: string): Analysis {
-    const { folded } = tokenize(text);
-    const hashes = folded.map(tokenHash);
+  #analyze(folded: readonly string[]): Analysis {
+    const hashes = new Array<number>(folded.length);
+    // A document number ("824/kh") is one token with a "/": only those are tried.
+    let doc: string | null = null;
+    for (let i = 0; i < folded.length; i++) {
+      const t = folded[i]!;
+      hashes[i] = tokenHash(t);
+      if (doc === null && t.includes('/')) doc = DOCUMENT_NUMBER.exec(t)?.[0] ?? null;
+    }
     // Most posts hit few phrases: record hits lazily instead of allocating a set per rule.
     const hits = new Map<number, Set<string>>();
     const record = (key: number, phrase: string) => {
@@ -181,30 +179,34 @@ export class Classifier {
     // liệu" is a conspiracy claim, not the debunk "đừng tin".
     const frameSpans: { at: number; end: number }[] = [];
     const counters: { rule: number; phrase: string; at: number; end: number }[] = [];
-    this.#matcher.scan(folded, (tag, hit) => {
-      switch (tag.type) {
-        case 'covid':
-          record(COVID_KEY, hit.phrase);
-          break;
-        case 'frame': {
-          frameSpans.push({ at: hit.at, end: hit.at + syllableCount(hit.phrase) });
-          // "không diệt được virus" denies the claim: it is evidence of a debunk, not of a claim.
-          const claimGroup = CLAIM_FRAMES[tag.frame]!.claimGroup ?? CLAIM_FRAMES[tag.frame]!.groups.length - 1;
-          if (tag.group === claimGroup && deniedClaim(folded, hit.at, hit.phrase)) {
-            record(COUNTER_KEY + NEGATED_CLAIM, hit.phrase);
-          } else record(FRAME_KEY + tag.frame * 16 + tag.group, hit.phrase);
-          break;
-        }
-        case 'amplifier':
-          record(AMP_KEY + tag.rule, hit.phrase);
-          break;
-        case 'counter':
-          if (!negated(folded, hit.at)) {
-            counters.push({ rule: tag.rule, phrase: hit.phrase, at: hit.at, end: hit.at + syllableCount(hit.phrase) });
+    this.#matcher.scan(
+      folded,
+      (tag, hit) => {
+        switch (tag.type) {
+          case 'covid':
+            record(COVID_KEY, hit.phrase);
+            break;
+          case 'frame': {
+            frameSpans.push({ at: hit.at, end: hit.at + hit.length });
+            // "không diệt được virus" denies the claim: it is evidence of a debunk, not of a claim.
+            const claimGroup = CLAIM_FRAMES[tag.frame]!.claimGroup ?? CLAIM_FRAMES[tag.frame]!.groups.length - 1;
+            if (tag.group === claimGroup && deniedClaim(folded, hit.at)) {
+              record(COUNTER_KEY + NEGATED_CLAIM, hit.phrase);
+            } else record(FRAME_KEY + tag.frame * 16 + tag.group, hit.phrase);
+            break;
           }
-          break;
-      }
-    });
+          case 'amplifier':
+            record(AMP_KEY + tag.rule, hit.phrase);
+            break;
+          case 'counter':
+            if (!negated(folded, hit.at)) {
+              counters.push({ rule: tag.rule, phrase: hit.phrase, at: hit.at, end: hit.at + hit.length });
+            }
+            break;
+        }
+      },
+      hashes,
+    );
     for (const c of counters) {
       if (!frameSpans.some((f) => f.at <= c.at && f.end >= c.end && f.end - f.at > c.end - c.at)) {
         record(COUNTER_KEY + c.rule, c.phrase);
@@ -231,15 +233,22 @@ export class Classifier {
     let ruleKind: ClaimKind | null = null;
     let topFrame = Number.NEGATIVE_INFINITY;
     CLAIM_FRAMES.forEach((frame, i) => {
-      const groups = frame.groups.map((_, g) => got(FRAME_KEY + i * 16 + g));
-      if (!groups.every((g) => g.size > 0)) {
+      let all = true;
+      let any = false;
+      for (let g = 0; g < frame.groups.length; g++) {
+        if (hits.has(FRAME_KEY + i * 16 + g)) any = true;
+        else all = false;
+      }
+      if (!any) return;
+      if (!all) {
         // Part of a frame is weaker evidence the model weighs on its own: the claim group
         // ("gây vô sinh") without its subject, or the subject without the claim.
-        groups.forEach((g, k) => {
-          if (g.size > 0) named.push(`${frame.id}/${k}`);
+        PARTIAL_NAMES[i]!.forEach((name, g) => {
+          if (hits.has(FRAME_KEY + i * 16 + g)) named.push(name);
         });
         return;
       }
+      const groups = frame.groups.map((_, g) => got(FRAME_KEY + i * 16 + g));
       named.push(frame.id);
       const w = weight(frame.id);
       if (w > topFrame) {
@@ -255,7 +264,7 @@ export class Classifier {
       });
     });
 
-    const known = this.#known.match(bigramHashes(hashes), this.#knownThreshold);
+    const known = this.#known.matchSyllables(hashes, this.#knownThreshold);
     if (known.length > 0) named.push(KNOWN_CLAIM);
     for (const match of known) {
       reasons.push({
@@ -280,10 +289,11 @@ export class Classifier {
       });
     });
 
-    const doc = DOCUMENT_NUMBER.exec(folded.join(' '));
+    // A document number is in official plans and in forged documents alike: a feature of its
+    // own, which the model weighs, not a counter-signal.
+    if (doc !== null) named.push(DOC_NUMBER);
     COUNTER_SIGNALS.forEach((rule, i) => {
       const counter = [...got(COUNTER_KEY + i)];
-      if (rule.id === 'counter.official_plan' && doc) counter.push(doc[0]);
       if (counter.length === 0) return;
       named.push(rule.id);
       reasons.push({ rule: rule.id, kind: 'counter', message: rule.label, phrases: counter, weight: weight(rule.id) });
@@ -320,9 +330,9 @@ export class Classifier {
     const officialVoice = a.named.includes('counter.official_plan') || a.named.includes('counter.official_source');
     const flagged =
       score >= this.#flagAt &&
-      // Out of scope, the model alone may flag, unless a rule names a claim that is not tied to
-      // the pandemic without a Covid term ("chanh gừng chữa khỏi cảm cúm" is about the flu).
-      (inScope || (score >= this.#outOfScopeAt && a.ruleKind === null)) &&
+      // Out of scope, a confident model may flag, unless the rules read the post as a home cure,
+      // which without a Covid term is about something else ("chanh gừng chữa khỏi cảm cúm").
+      (inScope || (score >= this.#outOfScopeAt && a.ruleKind !== 'false_cure')) &&
       (claimEvidence || hearsay || score >= this.#modelOnlyAt) &&
       (claimEvidence || !officialVoice);
     const reasons = [...a.reasons];
@@ -362,12 +372,13 @@ function loadDefaultModel(): ModelFile | null {
 function topNgrams(model: LogisticModel, folded: readonly string[], hashed: readonly number[]) {
   const strong = hashed.filter((i) => model.weightOf(i) > 0.3);
   if (strong.length === 0) return [];
-  const names = featureNames(folded, new Set(strong));
-  return strong
-    .map((i) => ({ phrase: names.get(i) ?? '', weight: model.weightOf(i) }))
-    .filter((t) => t.phrase.includes(' '))
-    .sort((x, y) => y.weight - x.weight)
-    .slice(0, 5);
+  const names = ngramNames(folded, strong);
+  const top: { phrase: string; weight: number }[] = [];
+  for (const i of strong) {
+    const phrase = names.get(i);
+    if (phrase !== undefined) top.push({ phrase, weight: model.weightOf(i) });
+  }
+  return top.sort((x, y) => y.weight - x.weight).slice(0, 5);
 }
 
 const PANDEMIC_FRAMES: ReadonlySet<ClaimKind> = new Set([
@@ -383,18 +394,16 @@ const PANDEMIC_FRAMES: ReadonlySet<ClaimKind> = new Set([
 /** Text in quotation marks: “…”, "…", «…», ‘…’. */
 const QUOTED = /“[^”]{3,400}”|"[^"]{3,400}"|«[^»]{3,400}»|‘[^’]{3,400}’/g;
 
+/** "frame.vaccine_harm/0": the name of each group of each frame, when it matches alone. */
+const PARTIAL_NAMES: readonly (readonly string[])[] = CLAIM_FRAMES.map((f) => f.groups.map((_, g) => `${f.id}/${g}`));
+
 const NEGATED_CLAIM = COUNTER_SIGNALS.findIndex((c) => c.id === 'counter.negated_claim');
 
-function deniedClaim(folded: readonly string[], at: number, phrase: string): boolean {
-  if (CLAIM_NEGATORS.has(phrase.split(' ')[0]!)) return false;
+function deniedClaim(folded: readonly string[], at: number): boolean {
+  // A phrase that itself starts with a negator ("không lây") is the claim, not its denial.
+  if (CLAIM_NEGATORS.has(folded[at]!)) return false;
   for (let k = Math.max(0, at - 3); k < at; k++) if (CLAIM_NEGATORS.has(folded[k]!)) return true;
   return false;
-}
-
-function syllableCount(phrase: string): number {
-  let n = 1;
-  for (let i = 0; i < phrase.length; i++) if (phrase.charCodeAt(i) === 32) n++;
-  return n;
 }
 
 function negated(folded: readonly string[], at: number): boolean {

@@ -109,6 +109,35 @@ export function syllablePairs(text: string): { accented: string[]; folded: strin
 }
 
 /**
+ * The folded syllables (what `syllablePairs(text).folded` gives, without the accented copy) and,
+ * when `quoted` (a global pattern) matches the cleaned, lower-cased text, which syllables lie
+ * inside its matches: the text without them is the text with the matches cut out.
+ */
+export function foldedSyllables(text: string, quoted?: RegExp): { folded: string[]; inQuote: boolean[] | null } {
+  const s = prepare(text);
+  const spans: number[] = [];
+  if (quoted) for (const m of s.matchAll(quoted)) spans.push(m.index, m.index + m[0].length);
+  const folded: string[] = [];
+  const inQuote: boolean[] | null = spans.length > 0 ? [] : null;
+  let q = false;
+  const push = (t: string) => {
+    const f = foldToken(t);
+    if (f === '') return;
+    folded.push(f);
+    inQuote?.push(q);
+  };
+  scanPrepared(s, (token, at) => {
+    if (inQuote) {
+      q = false;
+      for (let k = 0; k < spans.length; k += 2) if (at >= spans[k]! && at < spans[k + 1]!) q = true;
+    }
+    if (token.includes(' ')) for (const t of token.split(' ')) push(t);
+    else push(token);
+  });
+  return { folded, inQuote };
+}
+
+/**
  * The folded search form: normalized, no diacritics, only letters, digits, "/" (document
  * numbers like 824/KH-BCĐ) and single spaces. Hyphens split syllables: "vắc-xin" = "vắc xin".
  */
@@ -163,7 +192,20 @@ function kindOf(code: number, ch: string): Kind {
  * and "#" as one space).
  */
 function scan(text: string, onToken: (token: string) => void, onSeparator?: (sep: string) => void): void {
-  const s = cleanText(text).toLowerCase().replace(URL_PATTERN, ' ');
+  scanPrepared(prepare(text), onToken, onSeparator);
+}
+
+/** The text the scanner walks: cleaned, lower case, URLs removed. */
+function prepare(text: string): string {
+  return cleanText(text).toLowerCase().replace(URL_PATTERN, ' ');
+}
+
+/** `scan` over prepared text; `onToken` also gets the index where the token starts. */
+function scanPrepared(
+  s: string,
+  onToken: (token: string, at: number) => void,
+  onSeparator?: (sep: string) => void,
+): void {
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -184,7 +226,7 @@ function scan(text: string, onToken: (token: string) => void, onSeparator?: (sep
       // "/" is part of a token, so "824/kh" (from 824/KH-BCĐ) is a document number, not teencode.
       // Looked up by the folded form, so "ĵ" and "j" expand alike and folding stays idempotent.
       if (!token.includes('/')) token = TEENCODE.get(foldToken(token)) ?? token;
-      onToken(token);
+      onToken(token, i);
       i = j;
     } else {
       if (onSeparator) {
@@ -251,6 +293,15 @@ function foldChar(ch: string): string {
 const foldedTokens = new Map<string, string>();
 
 function foldToken(token: string): string {
+  // Unaccented tokens fold to themselves: checking a few characters beats a cache lookup.
+  let ascii = true;
+  for (let i = 0; i < token.length; i++) {
+    if (token.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return token;
   const cached = foldedTokens.get(token);
   if (cached !== undefined) return cached;
   const folded = foldTokenUncached(token);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { foldText, syllables } from '../normalize.js';
 import { ClaimKindSchema } from '../schema.js';
-import { bigramHashes, tokenHash } from './model.js';
+import { bigramHashes, mix, tokenHash } from './model.js';
 
 export const KnownClaimSchema = z.object({
   id: z.string().regex(/^kc-\d{4}-\d{4}$/),
@@ -45,10 +45,11 @@ export class KnownClaimIndex {
         const v = this.#sizes.length;
         this.#sizes.push(variant.size);
         this.#owner.push(e);
+        // Signed 32-bit keys are small integers to V8, which a Map looks up fastest.
         for (const g of variant) {
-          const list = this.#postings.get(g);
+          const list = this.#postings.get(g | 0);
           if (list) list.push(v);
-          else this.#postings.set(g, [v]);
+          else this.#postings.set(g | 0, [v]);
         }
       }
     });
@@ -58,9 +59,33 @@ export class KnownClaimIndex {
   match(postBigrams: ReadonlySet<number>, threshold: number): KnownClaimMatch[] {
     const hits = new Map<number, number>();
     for (const g of postBigrams) {
-      const list = this.#postings.get(g);
+      const list = this.#postings.get(g | 0);
       if (list) for (const v of list) hits.set(v, (hits.get(v) ?? 0) + 1);
     }
+    return this.#best(hits, threshold);
+  }
+
+  /**
+   * The same as `match(bigramHashes(hashes), threshold)` from the post's syllable hashes: only
+   * the bigrams some known claim contains are collected, most posts share none.
+   */
+  matchSyllables(hashes: readonly number[], threshold: number): KnownClaimMatch[] {
+    let seen: Set<number> | undefined;
+    let hits: Map<number, number> | undefined;
+    for (let i = 1; i < hashes.length; i++) {
+      const g = mix(hashes[i - 1]!, hashes[i]!) | 0;
+      const list = this.#postings.get(g);
+      if (!list) continue;
+      seen ??= new Set();
+      if (seen.has(g)) continue;
+      seen.add(g);
+      hits ??= new Map();
+      for (const v of list) hits.set(v, (hits.get(v) ?? 0) + 1);
+    }
+    return hits ? this.#best(hits, threshold) : [];
+  }
+
+  #best(hits: ReadonlyMap<number, number>, threshold: number): KnownClaimMatch[] {
     if (hits.size === 0) return [];
     const best = new Map<number, number>();
     for (const [v, n] of hits) {

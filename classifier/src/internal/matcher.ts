@@ -1,51 +1,81 @@
 /**
- * Finds lexicon phrases (folded syllable sequences) in a post in one pass: every phrase is
- * keyed by its first syllable, so each position of the post costs one Map lookup plus a short
- * comparison for the phrases that start there.
+ * Finds lexicon phrases (folded syllable sequences) in a post in one pass. The phrases form a
+ * trie keyed by syllable hash: each position of the post walks down it one integer Map lookup
+ * per syllable for as long as some phrase still fits, so the cost does not grow with the number
+ * of phrases that share a first syllable. A node also keeps its syllable, compared as a string,
+ * so a hash collision never makes a false hit.
  */
+import { tokenHash } from './model.js';
+
 export interface PhraseHit {
   readonly phrase: string;
   /** Index of the first syllable of the match. */
   readonly at: number;
+  /** Number of syllables matched. */
+  readonly length: number;
+}
+
+interface Node<T> {
+  readonly syllable: string;
+  readonly next: Map<number, Node<T>>;
+  /** The phrase ending here, and its tags. */
+  phrase: string | null;
+  readonly tags: T[];
 }
 
 export class PhraseMatcher<T> {
-  readonly #byFirst = new Map<string, { syllables: readonly string[]; phrase: string; tags: T[] }[]>();
+  readonly #root = new Map<number, Node<T>>();
+  /** Bit per low 16 bits of a first-syllable hash: most syllables of a post start no phrase. */
+  readonly #starts = new Uint8Array(1 << 13);
 
   constructor(entries: Iterable<readonly [phrase: string, tag: T]>) {
-    const byPhrase = new Map<string, { syllables: readonly string[]; phrase: string; tags: T[] }>();
     for (const [phrase, tag] of entries) {
       const syllables = phrase.split(' ').filter(Boolean);
       if (syllables.length === 0) continue;
-      const key = syllables.join(' ');
-      let entry = byPhrase.get(key);
-      if (!entry) {
-        entry = { syllables, phrase: key, tags: [] };
-        byPhrase.set(key, entry);
-        const list = this.#byFirst.get(syllables[0]!) ?? [];
-        list.push(entry);
-        this.#byFirst.set(syllables[0]!, list);
+      let level = this.#root;
+      let node: Node<T> | undefined;
+      for (const s of syllables) {
+        // Signed 32-bit keys are small integers to V8, which a Map looks up fastest.
+        const h = tokenHash(s) | 0;
+        if (level === this.#root) this.#starts[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
+        node = level.get(h);
+        if (!node) {
+          node = { syllable: s, next: new Map(), phrase: null, tags: [] };
+          level.set(h, node);
+        } else if (node.syllable !== s) {
+          throw new Error(`syllables "${s}" and "${node.syllable}" share a hash`);
+        }
+        level = node.next;
       }
-      if (!entry.tags.includes(tag)) entry.tags.push(tag);
+      node!.phrase = syllables.join(' ');
+      if (!node!.tags.includes(tag)) node!.tags.push(tag);
     }
   }
 
-  /** Calls `onHit` for every occurrence of every phrase in the syllables. */
-  scan(syllables: readonly string[], onHit: (tag: T, hit: PhraseHit) => void): void {
-    for (let i = 0; i < syllables.length; i++) {
-      const candidates = this.#byFirst.get(syllables[i]!);
-      if (!candidates) continue;
-      for (const c of candidates) {
-        const n = c.syllables.length;
-        if (i + n > syllables.length) continue;
-        let ok = true;
-        for (let k = 1; k < n; k++) {
-          if (syllables[i + k] !== c.syllables[k]) {
-            ok = false;
-            break;
-          }
+  /**
+   * Calls `onHit` for every occurrence of every phrase in the syllables; `hashes` are their
+   * tokenHash values (computed here when not given).
+   */
+  scan(
+    syllables: readonly string[],
+    onHit: (tag: T, hit: PhraseHit) => void,
+    hashes: readonly number[] = syllables.map(tokenHash),
+  ): void {
+    const n = hashes.length;
+    const starts = this.#starts;
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i]! | 0;
+      if ((starts[(h & 0xffff) >>> 3]! & (1 << (h & 7))) === 0) continue;
+      let level = this.#root;
+      for (let k = i; k < n; k++) {
+        const node = level.get(hashes[k]! | 0);
+        if (!node || node.syllable !== syllables[k]) break;
+        if (node.phrase !== null) {
+          const hit = { phrase: node.phrase, at: i, length: k - i + 1 };
+          for (const tag of node.tags) onHit(tag, hit);
         }
-        if (ok) for (const tag of c.tags) onHit(tag, { phrase: c.phrase, at: i });
+        if (node.next.size === 0) break;
+        level = node.next;
       }
     }
   }

@@ -38,17 +38,12 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-const tokenHashes = new Map<string, number>();
-
-/** FNV-1a of a syllable, cached: the same few thousand syllables make up most posts. */
+/**
+ * FNV-1a of a syllable. Computing it over a few characters costs less than looking a fresh
+ * string up in a cache.
+ */
 export function tokenHash(s: string): number {
-  let h = tokenHashes.get(s);
-  if (h === undefined) {
-    h = fnv1a(s);
-    if (tokenHashes.size >= 100_000) tokenHashes.clear();
-    tokenHashes.set(s, h);
-  }
-  return h;
+  return fnv1a(s);
 }
 
 /** Hash of an ordered pair of syllable hashes (a bigram). */
@@ -135,6 +130,36 @@ export function featureNames(
   return names;
 }
 
+/**
+ * The text of the bigrams and skip-bigrams among `wanted` (hashed indices), as featureNames
+ * gives them, found without a Set: `wanted` are marked in a reused array.
+ */
+export function ngramNames(
+  folded: readonly string[],
+  wanted: readonly number[],
+  dims = HASH_DIMS,
+): Map<number, string> {
+  if (dims !== marks.length) marks = new Uint32Array(dims);
+  generation = generation === 0xffffffff ? 1 : generation + 1;
+  if (generation === 1) marks.fill(0);
+  for (const i of wanted) marks[i] = generation;
+  const names = new Map<number, string>();
+  let prev = folded.length > 0 ? tokenHash(folded[0]!) : -1;
+  let prev2 = -1;
+  for (let i = 1; i < folded.length; i++) {
+    const h = tokenHash(folded[i]!);
+    const b = mix(prev, h) % dims;
+    if (marks[b] === generation) names.set(b, `${folded[i - 1]} ${folded[i]}`);
+    if (prev2 >= 0) {
+      const k = mix(prev2, h ^ SKIP) % dims;
+      if (marks[k] === generation) names.set(k, `${folded[i - 2]} … ${folded[i]}`);
+    }
+    prev2 = prev;
+    prev = h;
+  }
+  return names;
+}
+
 export interface Example {
   readonly hashed: readonly number[];
   readonly named: readonly string[];
@@ -148,10 +173,17 @@ export class LogisticModel {
   readonly #named: ReadonlyMap<string, number>;
   readonly #kindNames: readonly ClaimKind[];
   readonly #kindPriors: Float64Array;
-  /** Row of each hashed feature in #kindRows (-1: no kind ever had it). */
-  readonly #kindRow: Int32Array;
-  /** Per row, each kind's log-probability (its unseen value where the kind never had it). */
-  readonly #kindRows: Float64Array;
+  readonly #kindUnseen: Float64Array;
+  /**
+   * Sparse naive Bayes table: for hashed feature i, entries #kindStart[i] … #kindStart[i + 1] - 1
+   * of #kindOf/#kindGain name the kinds that had it and what it adds over their unseen value.
+   * #kindKnown[i] marks features some kind had (the others are skipped, as naive Bayes skips
+   * features outside its vocabulary).
+   */
+  readonly #kindStart: Int32Array;
+  readonly #kindKnown: Uint8Array;
+  readonly #kindIndex: Uint8Array;
+  readonly #kindGain: Float64Array;
 
   constructor(file: ModelFile) {
     if (file.dims !== HASH_DIMS) throw new Error(`model has ${file.dims} hash dimensions, this code uses ${HASH_DIMS}`);
@@ -166,14 +198,26 @@ export class LogisticModel {
     this.#named = new Map(Object.entries(file.named));
     this.#kindNames = file.kinds.map((k) => k.kind);
     this.#kindPriors = Float64Array.from(file.kinds, (k) => k.logPrior);
-    const kinds = file.kinds.length;
-    this.#kindRow = new Int32Array(file.dims).fill(-1);
-    let rows = 0;
-    for (const k of file.kinds) for (const [i] of k.features) if (this.#kindRow[i] === -1) this.#kindRow[i] = rows++;
-    this.#kindRows = new Float64Array(rows * kinds);
+    this.#kindUnseen = Float64Array.from(file.kinds, (k) => k.logUnseen);
+    const counts = new Int32Array(file.dims + 1);
+    this.#kindKnown = new Uint8Array(file.dims);
+    for (const k of file.kinds) {
+      for (const [i] of k.features) {
+        counts[i + 1]!++;
+        this.#kindKnown[i] = 1;
+      }
+    }
+    for (let i = 0; i < file.dims; i++) counts[i + 1]! += counts[i]!;
+    this.#kindStart = counts;
+    const fill = counts.slice(0, file.dims);
+    this.#kindIndex = new Uint8Array(counts[file.dims]!);
+    this.#kindGain = new Float64Array(counts[file.dims]!);
     file.kinds.forEach((k, j) => {
-      for (let r = 0; r < rows; r++) this.#kindRows[r * kinds + j] = k.logUnseen;
-      for (const [i, v] of k.features) this.#kindRows[this.#kindRow[i]! * kinds + j] = v;
+      for (const [i, v] of k.features) {
+        const at = fill[i]!++;
+        this.#kindIndex[at] = j;
+        this.#kindGain[at] = v - k.logUnseen;
+      }
     });
   }
 
@@ -196,14 +240,15 @@ export class LogisticModel {
   /** The most likely claim kind by naive Bayes over the hashed features. */
   kindOf(hashed: readonly number[]): ClaimKind | null {
     if (this.#kindNames.length === 0) return null;
-    const scores = Float64Array.from(this.#kindPriors);
-    const kinds = scores.length;
+    const scores = this.#kindPriors.slice();
+    const start = this.#kindStart;
+    let known = 0;
     for (const i of hashed) {
-      const row = this.#kindRow[i]!;
-      if (row < 0) continue;
-      const at = row * kinds;
-      for (let j = 0; j < kinds; j++) scores[j]! += this.#kindRows[at + j]!;
+      if (this.#kindKnown[i] === 0) continue;
+      known++;
+      for (let e = start[i]!; e < start[i + 1]!; e++) scores[this.#kindIndex[e]!]! += this.#kindGain[e]!;
     }
+    for (let j = 0; j < scores.length; j++) scores[j]! += known * this.#kindUnseen[j]!;
     let best = 0;
     for (let j = 1; j < scores.length; j++) if (scores[j]! > scores[best]!) best = j;
     return this.#kindNames[best]!;
@@ -221,6 +266,14 @@ export interface TrainOptions {
   readonly learningRate: number;
   readonly trainedOn: Readonly<Record<string, unknown>>;
 }
+
+/** The training settings `npm run train` uses (chosen by cross-validation on the train split). */
+export const TRAIN_SETTINGS = {
+  l2Hashed: 0.0001,
+  l2Named: 0.02,
+  iterations: 400,
+  learningRate: 0.05,
+} as const;
 
 /** Full-batch gradient descent with Adam: deterministic, no shuffling needed. */
 export function trainModel(examples: readonly Example[], options: TrainOptions): ModelFile {
