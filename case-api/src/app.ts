@@ -32,6 +32,8 @@ export interface BuildAppOptions {
   readonly bodyLimit?: number;
   /** Rate limit of citizen tips (tests lower the window). */
   readonly tips?: { tipsPerWindow?: number; windowMs?: number };
+  /** Login attempts per client address per window (tests lower them). */
+  readonly logins?: { attemptsPerWindow?: number; windowMs?: number };
   /**
    * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDR
    * ranges). Unset: the header is ignored, so no client can spoof its address.
@@ -84,7 +86,7 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
     }
   });
 
-  await app.register(authRoutes, { ctx });
+  await app.register(authRoutes, { ctx, ...(options.logins ?? {}) });
   await app.register(caseRoutes, { ctx });
   await app.register(systemRoutes, { ctx });
   await app.register(searchRoutes, { ctx });

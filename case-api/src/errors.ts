@@ -16,6 +16,11 @@ export const ERROR_CODES = {
     summary: 'Stale version or a transition the workflow does not allow: reload the case.',
   },
   CASE_ERR_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is too large.' },
+  CASE_ERR_ACCOUNT_LOCKED: {
+    status: 429,
+    summary:
+      'Too many failed logins for this username: it is locked until the time given; wait for Retry-After seconds.',
+  },
   CASE_ERR_RATE_LIMITED: { status: 429, summary: 'Too many requests from this address; wait for Retry-After seconds.' },
   CASE_ERR_INTERNAL: { status: 500, summary: 'Unexpected server error; the log has the details under the request id.' },
 } as const;

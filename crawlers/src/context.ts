@@ -25,7 +25,7 @@ export interface CrawlerContext {
   /** Remembers pages between runs so unchanged ones are skipped; in memory when absent. */
   readonly state?: CrawlStateStore;
   /** Limits of the HTTP client (timeouts, body size, redirects), for tests and tuning. */
-  readonly http?: Partial<Pick<GuardedHttpClientOptions, 'maxBytes' | 'maxRedirects' | 'timeoutMs'>>;
+  readonly http?: Partial<Pick<GuardedHttpClientOptions, 'maxBytes' | 'maxRedirects' | 'timeoutMs' | 'bodyTimeoutMs'>>;
   /** Called as a crawl goes, for a progress line and metrics. */
   readonly onProgress?: (progress: CrawlProgress) => void;
 }

@@ -86,7 +86,8 @@ export function parseSources(text: string, file = 'sources.yaml'): Source[] {
       const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as
         | { range?: [number, number, number] }
         | undefined;
-      const range = node?.range ?? (n === 0 ? (doc.contents as { range?: [number, number, number] }).range : undefined);
+      const range =
+        node?.range ?? (n === 0 ? (doc.contents as { range?: [number, number, number] } | null)?.range : undefined);
       if (range) return lineCounter.linePos(range[0]).line;
       if (n > 0) {
         const parent = doc.getIn(path.slice(0, n - 1) as (string | number)[], true);

@@ -37,7 +37,19 @@ export async function startFixtureWeb(): Promise<FixtureWeb> {
         res.writeHead(200, { 'content-type': 'text/plain' });
         return res.end('User-agent: *\nDisallow: /private/\n');
       case '/feed.xml': {
-        const items = ['ok', 'malformed', 'huge', 'loop', 'hang', 'gone', 'broken', 'busy', 'win1258', 'to-metadata']
+        const items = [
+          'ok',
+          'malformed',
+          'huge',
+          'loop',
+          'hang',
+          'drip',
+          'gone',
+          'broken',
+          'busy',
+          'win1258',
+          'to-metadata',
+        ]
           .map((p) => `<item><link>${base}/a/${p}</link></item>`)
           .join('');
         res.writeHead(200, { 'content-type': 'application/rss+xml' });
@@ -77,6 +89,18 @@ export async function startFixtureWeb(): Promise<FixtureWeb> {
       case '/a/hang':
         hanging.add(res);
         return; // never answers
+      case '/feed-hang.xml':
+        hanging.add(res);
+        return; // a whole source that never answers
+      case '/a/drip': {
+        // Headers at once, then one byte every 200 ms for ever: never silent, never done.
+        hanging.add(res);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.write('<!doctype html><html><body><p>');
+        const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write('a')), 200);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       case '/a/gone':
         return html('<h1>404</h1>', 404);
       case '/a/broken':

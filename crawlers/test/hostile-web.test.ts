@@ -21,7 +21,7 @@ describe('news crawler against a hostile web', () => {
     allowPrivateNetwork: 'loopback',
     ...over,
   });
-  const http = { timeoutMs: 1_000, maxBytes: 5 * 1024 * 1024 };
+  const http = { timeoutMs: 1_000, bodyTimeoutMs: 3_000, maxBytes: 5 * 1024 * 1024 };
 
   it('keeps going through every failure, and says why each page failed', async () => {
     const ctx = { ...crawlContext(), http };
@@ -38,6 +38,7 @@ describe('news crawler against a hostile web', () => {
     expect(log).toMatch(/a\/huge.*over the 5242880-byte limit/);
     expect(log).toMatch(/a\/loop.*too many redirects/);
     expect(log).toMatch(/a\/hang.*(no response|stopped sending)/);
+    expect(log).toMatch(/a\/drip.*sends too slowly: the body took over 3000 ms/);
     expect(log).toMatch(/404 from .*a\/gone/);
     expect(log).toMatch(/a\/broken.*500/);
     expect(log).toMatch(/429 from .*a\/busy: retrying after 1000 ms/);
@@ -48,6 +49,16 @@ describe('news crawler against a hostile web', () => {
     expect(web.hits.get('/private/secret')).toBeUndefined();
     expect(result.errors).toBeGreaterThanOrEqual(5);
     expect(result.skipped).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+
+  it('gives up on a source whose feed never answers, says why, and does not hang the crawl', async () => {
+    const ctx = { ...crawlContext(), http };
+    const started = Date.now();
+    const result = await new NewsCrawler(source({ id: 'fixture-hang', url: `${web.url}/feed-hang.xml` }), ctx).run();
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(ctx.posts).toEqual([]);
+    expect(result.errors).toBeGreaterThanOrEqual(1);
+    expect(ctx.warnings.join('\n')).toMatch(/feed-hang\.xml.*no response from 127\.0\.0\.1:\d+ within 1000 ms/);
   }, 90_000);
 
   it('skips unchanged pages on the next run (ETag and content hash)', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageError } from './errors.js';
 import type { EvidenceMeta, EvidenceStore } from './ports.js';
@@ -31,23 +31,17 @@ export class FsEvidenceStore implements EvidenceStore {
         () => true,
         () => false,
       );
-      if (!exists) {
-        const tmp = `${file}.${randomUUID()}.tmp`;
-        await writeFile(tmp, bytes);
-        await rename(tmp, file);
-      }
+      if (!exists) await writeAtomically(file, bytes);
       const metaFile = `${file}.json`;
       const hasMeta = await stat(metaFile).then(
         () => true,
         () => false,
       );
-      if (!hasMeta) {
-        const tmp = `${metaFile}.${randomUUID()}.tmp`;
-        await writeFile(tmp, JSON.stringify({ sha256, bytes: bytes.byteLength, ...meta }, null, 2));
-        await rename(tmp, metaFile);
-      }
+      if (!hasMeta)
+        await writeAtomically(metaFile, JSON.stringify({ sha256, bytes: bytes.byteLength, ...meta }, null, 2));
     } catch (err) {
-      throw new StorageError(`could not store evidence ${sha256} in ${this.#dir}`, err);
+      const why = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? ': the disk is full' : '';
+      throw new StorageError(`could not store evidence ${sha256} in ${this.#dir}${why}`, err);
     }
     return { sha256, bytes: bytes.byteLength };
   }
@@ -80,5 +74,20 @@ export class FsEvidenceStore implements EvidenceStore {
       }
     }
     return { checked, tampered };
+  }
+}
+
+/**
+ * Writes under a temporary name, then renames: a crash never leaves a half-written file under
+ * its final name, and a failed write (a full disk) removes what it had written.
+ */
+async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw err;
   }
 }

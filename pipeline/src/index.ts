@@ -26,7 +26,7 @@ export { CASE_STORE_SCHEMA, SqliteCaseStore } from './sqlite/case-store.js';
 export { migrate as migrateSqlite, openDb, type SqliteSchema, schemaVersion } from './sqlite/db.js';
 export { ftsQuery } from './sqlite/fts.js';
 export { POST_INDEX_SCHEMA, SqlitePostIndex } from './sqlite/post-index.js';
-export { SqliteUserStore, USER_STORE_SCHEMA } from './sqlite/user-store.js';
+export { LOGIN_LOCKOUT, SqliteUserStore, USER_STORE_SCHEMA } from './sqlite/user-store.js';
 export {
   type DurationSummary,
   fillDays,

@@ -301,12 +301,22 @@ export type { CaseAction };
 
 // ---------------------------------------------------------------- Users
 
+/** A login attempt: the user, or a refusal with the end of the lockout when the name is locked. */
+export type LoginResult =
+  | { readonly ok: true; readonly user: User }
+  | { readonly ok: false; readonly lockedUntil: string | null };
+
 export interface UserStore {
   add(input: { username: string; role: Role; password: string; displayName?: string | null }): Promise<User>;
   list(): Promise<User[]>;
   count(): Promise<number>;
   /** Checks the password; null when the user does not exist or the password is wrong. */
   authenticate(username: string, password: string): Promise<User | null>;
+  /**
+   * A login attempt with lockout: after LOGIN_LOCKOUT.failures consecutive failures a username
+   * (known or not) is refused for LOGIN_LOCKOUT.minutes, whatever the password; success resets.
+   */
+  login(username: string, password: string, now?: Date): Promise<LoginResult>;
   createSession(userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }>;
   /** The user of a live session, or null when unknown or expired. */
   resolveSession(token: string): Promise<User | null>;

@@ -145,6 +145,7 @@ export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
   timeoutMs = 60_000,
+  everyMs = 200,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -155,7 +156,7 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

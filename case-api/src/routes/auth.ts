@@ -4,9 +4,24 @@ import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authorize, requireUser } from '../plugins/auth.js';
+import { SlidingWindowLimiter } from '../plugins/rate-limit.js';
 import { errorResponses } from '../schemas/common.js';
 
-export const authRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async (app, { ctx }) => {
+export interface AuthRouteOptions {
+  readonly ctx: CaseApiContext;
+  /** Login attempts per client address per window: 20 per 5 minutes by default. */
+  readonly attemptsPerWindow?: number;
+  readonly windowMs?: number;
+}
+
+/**
+ * Login is guarded twice: per client address (a sliding window, against password spraying over
+ * many names) and per username (the store's lockout, against guessing one account's password,
+ * which holds across restarts and API processes).
+ */
+export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, opts) => {
+  const { ctx } = opts;
+  const limiter = new SlidingWindowLimiter(opts.attemptsPerWindow ?? 20, opts.windowMs ?? 5 * 60_000);
   app.post(
     '/api/auth/login',
     {
@@ -16,16 +31,33 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }),
         response: {
           200: z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }),
+          429: errorResponses[400],
           ...errorResponses,
         },
       },
     },
-    async (req) => {
-      const user = await ctx.users.authenticate(req.body.username, req.body.password);
-      if (!user) throw new ApiError('CASE_ERR_BAD_CREDENTIALS', 'Sai tên đăng nhập hoặc mật khẩu.');
-      const session = await ctx.users.createSession(user.id, ctx.sessionTtlSeconds);
-      req.log.info({ userId: user.id }, 'user logged in');
-      return { ...session, user };
+    async (req, reply) => {
+      if (limiter.refuse(req, reply, (s) => `Quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau ${s} giây.`)) {
+        req.log.warn('login rate limit reached');
+        return reply;
+      }
+      const result = await ctx.users.login(req.body.username, req.body.password);
+      if (!result.ok && result.lockedUntil) {
+        const seconds = Math.max(1, Math.ceil((Date.parse(result.lockedUntil) - Date.now()) / 1000));
+        req.log.warn({ lockedUntil: result.lockedUntil }, 'login refused: username locked');
+        return reply
+          .code(429)
+          .header('retry-after', String(seconds))
+          .send({
+            code: 'CASE_ERR_ACCOUNT_LOCKED',
+            message: `Tài khoản tạm bị khóa vì đăng nhập sai nhiều lần; hãy thử lại sau ${Math.ceil(seconds / 60)} phút.`,
+            requestId: String(req.id),
+          });
+      }
+      if (!result.ok) throw new ApiError('CASE_ERR_BAD_CREDENTIALS', 'Sai tên đăng nhập hoặc mật khẩu.');
+      const session = await ctx.users.createSession(result.user.id, ctx.sessionTtlSeconds);
+      req.log.info({ userId: result.user.id }, 'user logged in');
+      return { ...session, user: result.user };
     },
   );
 

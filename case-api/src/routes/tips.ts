@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { SlidingWindowLimiter } from '../plugins/rate-limit.js';
 import { errorResponses } from '../schemas/common.js';
 
 export const TIP_BODY_LIMIT = 16 * 1024;
@@ -18,9 +19,7 @@ export interface TipRouteOptions {
  * tips per address per ten minutes, and the link must pass the SSRF guard before it is queued.
  */
 export const tipRoutes: FastifyPluginAsyncZod<TipRouteOptions> = async (app, opts) => {
-  const limit = opts.tipsPerWindow ?? 5;
-  const windowMs = opts.windowMs ?? 10 * 60_000;
-  const seen = new Map<string, number[]>();
+  const limiter = new SlidingWindowLimiter(opts.tipsPerWindow ?? 5, opts.windowMs ?? 10 * 60_000);
 
   app.post(
     '/api/tips',
@@ -42,21 +41,7 @@ export const tipRoutes: FastifyPluginAsyncZod<TipRouteOptions> = async (app, opt
       },
     },
     async (req, reply) => {
-      const now = Date.now();
-      const ip = req.ip;
-      const recent = (seen.get(ip) ?? []).filter((t) => now - t < windowMs);
-      if (recent.length >= limit) {
-        const retryAfter = Math.ceil((windowMs - (now - recent[0]!)) / 1000);
-        reply.header('retry-after', String(retryAfter));
-        return reply.code(429).send({
-          code: 'CASE_ERR_RATE_LIMITED',
-          message: `Bạn đã gửi quá nhiều tin báo; hãy thử lại sau ${retryAfter} giây.`,
-          requestId: String(req.id),
-        });
-      }
-      recent.push(now);
-      seen.set(ip, recent);
-      if (seen.size > 10_000) seen.clear();
+      if (limiter.refuse(req, reply, (s) => `Bạn đã gửi quá nhiều tin báo; hãy thử lại sau ${s} giây.`)) return reply;
       if (!opts.ctx.submitTip) throw new ApiError('CASE_ERR_INTERNAL', 'Chức năng tiếp nhận tin báo chưa được bật.');
       const result = await opts.ctx.submitTip({ url: req.body.url, note: req.body.note });
       if ('refused' in result) {

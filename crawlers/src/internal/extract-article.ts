@@ -22,6 +22,69 @@ export interface ExtractSelectors {
  * tags, then the main text of <article>/<main> with menus, ads and comments left out.
  */
 export function extractArticle(html: string, pageUrl: string, selectors?: ExtractSelectors): ExtractedArticle {
+  // Elements nested thousands deep make the HTML parser slow (each tag looks down the stack of
+  // open elements) and overflow the tree walkers; such a page, hostile or broken, is still read,
+  // as plain text without its markup. Real articles nest a few dozen deep.
+  if (nestingExceeds(html, MAX_NESTING)) return plainTextArticle(html);
+  try {
+    return extractFromDom(html, pageUrl, selectors);
+  } catch (err) {
+    if (err instanceof RangeError) return plainTextArticle(html);
+    throw err;
+  }
+}
+
+const MAX_NESTING = 1_000;
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+  'p',
+  'li',
+]);
+
+/** Whether open tags outnumber closed ones by more than `limit` at some point (one linear scan). */
+function nestingExceeds(html: string, limit: number): boolean {
+  let depth = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(\/?)>/g)) {
+    if (m[1]) depth = Math.max(0, depth - 1);
+    else if (!m[3] && !VOID_ELEMENTS.has(m[2]!.toLowerCase()) && ++depth > limit) return true;
+  }
+  return false;
+}
+
+function plainTextArticle(html: string): ExtractedArticle {
+  const title = /<title[^>]*>([^<]*)/i.exec(html)?.[1]?.trim() || null;
+  const text = decodeEntities(
+    html
+      .replace(/<(script|style|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<[^>]*>/g, ' '),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+  return {
+    title: title ? decodeEntities(title) : null,
+    text,
+    author: null,
+    publishedAt: null,
+    canonicalUrl: null,
+    section: null,
+    publishedText: null,
+  };
+}
+
+function extractFromDom(html: string, pageUrl: string, selectors?: ExtractSelectors): ExtractedArticle {
   const $ = load(html);
   const ld = newsArticleJsonLd($);
   const meta = (sel: string) => $(sel).attr('content')?.trim() || null;
@@ -35,7 +98,7 @@ export function extractArticle(html: string, pageUrl: string, selectors?: Extrac
     isoOrNull($('time[datetime]').first().attr('datetime') ?? null);
   const canonical = $('link[rel="canonical"]').attr('href') ?? meta('meta[property="og:url"]');
   const section = str(ld?.articleSection) ?? meta('meta[property="article:section"]');
-  const chosenBody = selectors?.body ? paragraphsOf($, $(selectors.body).first()) : null;
+  const chosenBody = selectors?.body ? paragraphsOf($(selectors.body).first()) : null;
   const text = chosenBody || (str(ld?.articleBody) ?? mainText($));
   const publishedText = publishedAt
     ? null
@@ -101,24 +164,67 @@ function mainText($: CheerioAPI): string {
       best = parent;
     }
   });
-  if (best) return paragraphsOf($, best);
+  if (best) return paragraphsOf(best);
   const root = $('article').first().length
     ? $('article').first()
     : $('main').first().length
       ? $('main').first()
       : $('body');
-  return paragraphsOf($, root);
+  return paragraphsOf(root);
 }
 
-function paragraphsOf($: CheerioAPI, root: ReturnType<CheerioAPI>): string {
-  const clone = root.clone();
-  clone.find('script, style, nav, header, footer, aside, form, .ads, .comments, .comment, .related').remove();
-  const paragraphs = clone
-    .find('p')
-    .map((_, p) => $(p).text().replace(/\s+/g, ' ').trim())
-    .get()
-    .filter((t) => t.length > 0);
-  return paragraphs.length > 0 ? paragraphs.join('\n\n') : clone.text().replace(/\s+/g, ' ').trim();
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'nav', 'header', 'footer', 'aside', 'form']);
+const SKIP_CLASSES = new Set(['ads', 'comments', 'comment', 'related']);
+
+/** The parts of a parsed node (domhandler's) that the walks below read. */
+interface DomNode {
+  readonly type: string;
+  readonly data?: string;
+  readonly name?: string;
+  readonly attribs?: Record<string, string>;
+  readonly children?: DomNode[];
+}
+
+function skipped(el: DomNode): boolean {
+  if (el.name && SKIP_TAGS.has(el.name)) return true;
+  const cls = el.attribs?.class;
+  return cls?.split(/\s+/).some((c) => SKIP_CLASSES.has(c)) ?? false;
+}
+
+/** The text under `node`, leaving out skipped elements; an explicit stack, so depth cannot overflow. */
+function textOf(node: DomNode): string {
+  const out: string[] = [];
+  const stack: DomNode[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'text') out.push(n.data ?? '');
+    else if (n.children && (n === node || !skipped(n))) {
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+  }
+  return out.join('');
+}
+
+/**
+ * The paragraphs of `root` without menus, ads, scripts and comments, or its whole text when it
+ * has no paragraph. One walk over the tree: selector queries on a large detached clone are
+ * quadratic (a 20,000-paragraph page took seconds).
+ */
+function paragraphsOf(root: ReturnType<CheerioAPI>): string {
+  const start = root.get(0) as DomNode | undefined;
+  if (!start) return '';
+  const paragraphs: string[] = [];
+  const stack: DomNode[] = [start];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (!n.children || n.type === 'comment' || (n !== start && skipped(n))) continue;
+    if (n.name === 'p' && n !== start) {
+      const t = textOf(n).replace(/\s+/g, ' ').trim();
+      if (t) paragraphs.push(t);
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return paragraphs.length > 0 ? paragraphs.join('\n\n') : textOf(start).replace(/\s+/g, ' ').trim();
 }
 
 function str(v: unknown): string | null {

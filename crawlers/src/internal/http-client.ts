@@ -30,6 +30,11 @@ export interface GuardedHttpClientOptions {
   readonly maxBytes?: number;
   /** Time to receive headers, and longest silence while reading the body, in ms. */
   readonly timeoutMs?: number;
+  /**
+   * Longest time to read a whole body, in ms (default 3 × timeoutMs): a site that sends a byte
+   * now and then never falls silent long enough for timeoutMs, and is cut off by this instead.
+   */
+  readonly bodyTimeoutMs?: number;
   readonly userAgent?: string;
   /** Called when a target is refused, with the reason (for the crawl log). */
   readonly onRefused?: (url: string, reason: string) => void;
@@ -58,6 +63,7 @@ export class GuardedHttpClient implements BaseHttpClient {
       timeoutMs: 20_000,
       userAgent: USER_AGENT,
       ...options,
+      bodyTimeoutMs: options.bodyTimeoutMs ?? 3 * (options.timeoutMs ?? 20_000),
     };
     if (!(this.#o.maxBytes > 0)) throw new RangeError('maxBytes must be positive');
   }
@@ -192,11 +198,20 @@ export class GuardedHttpClient implements BaseHttpClient {
       function onIdle() {
         res.destroy(new FetchError(`${url.host} stopped sending the body`, true));
       }
+      const limitMs = this.#o.bodyTimeoutMs;
+      const deadline = setTimeout(() => {
+        clearTimeout(idle);
+        res.destroy(new FetchError(`${url.host} sends too slowly: the body took over ${limitMs} ms`, true));
+      }, limitMs);
+      const done = () => {
+        clearTimeout(idle);
+        clearTimeout(deadline);
+      };
       res.on('data', (chunk: Buffer) => {
         idle.refresh();
         size += chunk.length;
         if (size > max) {
-          clearTimeout(idle);
+          done();
           res.destroy();
           reject(new FetchError(`${url.href} is over the ${max}-byte limit`, false));
           return;
@@ -204,11 +219,11 @@ export class GuardedHttpClient implements BaseHttpClient {
         chunks.push(chunk);
       });
       res.on('end', () => {
-        clearTimeout(idle);
+        done();
         resolve(Buffer.concat(chunks));
       });
       res.on('error', (err) => {
-        clearTimeout(idle);
+        done();
         reject(err instanceof FetchError ? err : new FetchError(`${url.host}: ${err.message}`, true, { cause: err }));
       });
     });

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { type Role, RoleSchema, type SavedSearch, SavedSearchSchema, type User } from '../domain/index.js';
 import { ConflictError } from '../errors.js';
-import type { UserStore } from '../ports.js';
+import type { LoginResult, UserStore } from '../ports.js';
 import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -34,7 +34,16 @@ const SCHEMA = [
      created_at TEXT NOT NULL,
      UNIQUE (user_id, name)
    );`,
+  // 3: failed logins per username (known or not), for the lockout.
+  `CREATE TABLE login_failures (
+     username TEXT PRIMARY KEY COLLATE NOCASE,
+     failures INTEGER NOT NULL,
+     locked_until TEXT
+   );`,
 ];
+
+/** Consecutive failed logins of one username that lock it, and for how long. */
+export const LOGIN_LOCKOUT = { failures: 5, minutes: 15 } as const;
 
 /** Saved searches a user may keep. */
 export const MAX_SAVED_SEARCHES = 50;
@@ -112,6 +121,33 @@ export class SqliteUserStore implements UserStore {
     const want = Buffer.from(expected!, 'base64');
     if (!row || want.length !== key.length || !timingSafeEqual(want, key)) return null;
     return toUser(row);
+  }
+
+  async login(username: string, password: string, now = new Date()): Promise<LoginResult> {
+    const key = username.trim().toLowerCase().slice(0, 100);
+    const row = this.#db.prepare('SELECT failures, locked_until FROM login_failures WHERE username = ?').get(key) as
+      | { failures: number; locked_until: string | null }
+      | undefined;
+    // A locked name is refused without looking at the password, right or wrong.
+    if (row?.locked_until && row.locked_until > now.toISOString()) return { ok: false, lockedUntil: row.locked_until };
+    const user = await this.authenticate(username, password);
+    if (user) {
+      this.#db.prepare('DELETE FROM login_failures WHERE username = ?').run(key);
+      return { ok: true, user };
+    }
+    // Unknown names are counted and locked too: the answers never tell which accounts exist.
+    const failures = (row?.locked_until ? 0 : (row?.failures ?? 0)) + 1;
+    const lockedUntil =
+      failures >= LOGIN_LOCKOUT.failures
+        ? new Date(now.getTime() + LOGIN_LOCKOUT.minutes * 60_000).toISOString()
+        : null;
+    this.#db
+      .prepare(
+        `INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?)
+         ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+      )
+      .run(key, lockedUntil ? 0 : failures, lockedUntil);
+    return { ok: false, lockedUntil };
   }
 
   async createSession(userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {

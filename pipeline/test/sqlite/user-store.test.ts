@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, SqliteUserStore } from '../../src/index.js';
+import { ConflictError, LOGIN_LOCKOUT, SqliteUserStore } from '../../src/index.js';
 import { tempDir } from '../helpers.js';
 
 describe('SqliteUserStore', () => {
@@ -36,6 +36,43 @@ describe('SqliteUserStore', () => {
     expect(await users.resolveSession('not-a-token')).toBeNull();
     await users.revokeSession(live.token);
     expect(await users.resolveSession(live.token)).toBeNull();
+    await users.close();
+  });
+
+  it('locks a username after repeated failures, known or not, until the lockout ends; success resets', async () => {
+    const file = join(tempDir(), 'cases.sqlite');
+    const users = SqliteUserStore.create({ file });
+    await users.add({ username: 'phantich', role: 'analyst', password: 'mat-khau-dai' });
+    const t0 = new Date('2026-12-02T08:00:00Z');
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+    // Failures below the limit, then a success: the count starts again.
+    for (let i = 1; i < LOGIN_LOCKOUT.failures; i++) {
+      expect(await users.login('phantich', 'sai', t0)).toEqual({ ok: false, lockedUntil: null });
+    }
+    expect(await users.login('phantich', 'mat-khau-dai', t0)).toMatchObject({
+      ok: true,
+      user: { username: 'phantich' },
+    });
+    for (let i = 1; i < LOGIN_LOCKOUT.failures; i++) await users.login('PHANTICH', 'sai', t0);
+    const locked = await users.login('phantich', 'sai', t0);
+    const until = at(LOGIN_LOCKOUT.minutes).toISOString();
+    expect(locked).toEqual({ ok: false, lockedUntil: until });
+    // Locked: even the right password is refused, and the lock does not grow.
+    expect(await users.login('phantich', 'mat-khau-dai', at(1))).toEqual({ ok: false, lockedUntil: until });
+    expect(await users.login(' PhanTich ', 'sai', at(2))).toEqual({ ok: false, lockedUntil: until });
+    // The lock holds across processes: another store over the same file sees it.
+    const other = SqliteUserStore.create({ file });
+    expect(await other.login('phantich', 'mat-khau-dai', at(3))).toEqual({ ok: false, lockedUntil: until });
+    await other.close();
+    // After the lockout the right password works.
+    expect(await users.login('phantich', 'mat-khau-dai', at(LOGIN_LOCKOUT.minutes + 1))).toMatchObject({ ok: true });
+
+    // An unknown name locks the same way, so the answers never reveal which accounts exist.
+    for (let i = 1; i < LOGIN_LOCKOUT.failures; i++) {
+      expect(await users.login('khongco', 'sai', t0)).toEqual({ ok: false, lockedUntil: null });
+    }
+    expect(await users.login('khongco', 'sai', t0)).toEqual({ ok: false, lockedUntil: until });
     await users.close();
   });
 });
