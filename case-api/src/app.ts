@@ -3,7 +3,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { CONSOLE_DIR } from '@kc/dashboards';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -49,6 +49,15 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    // Errors the router raises before any route runs get the same coded answers as the rest.
+    frameworkErrors: (err, req, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'; // no record has an id that long
+      void (reply as unknown as FastifyReply).code(tooLong ? 404 : 400).send({
+        code: tooLong ? 'CASE_ERR_NOT_FOUND' : 'CASE_ERR_VALIDATION',
+        message: tooLong ? 'Không tìm thấy.' : 'Đường dẫn không hợp lệ.',
+        requestId: String(req.id),
+      });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   if (ctx.observeRequest) {

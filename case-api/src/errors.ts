@@ -16,6 +16,7 @@ export const ERROR_CODES = {
     summary: 'Stale version or a transition the workflow does not allow: reload the case.',
   },
   CASE_ERR_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is too large.' },
+  CASE_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'Bodies are JSON: send Content-Type: application/json.' },
   CASE_ERR_ACCOUNT_LOCKED: {
     status: 429,
     summary:

@@ -12,6 +12,7 @@ export async function build(
   options: { tips?: { tipsPerWindow?: number; windowMs?: number }; trustProxy?: string } = {},
 ) {
   const tips: { url: string; note: string }[] = [];
+  const requests: { kind: 'evidence' | 'recrawl'; caseId: string; postIds: readonly string[] }[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'kc-api-'));
   const cases = SqliteCaseStore.create({ file: join(dir, 'cases.sqlite') });
   const users = SqliteUserStore.create({ file: join(dir, 'cases.sqlite') });
@@ -27,6 +28,9 @@ export async function build(
       evidence,
       sessionTtlSeconds: 3600,
       status: async () => ({ ok: true }),
+      // The API's boundary to the bus; the real ones (infra) publish the requests.
+      requestEvidence: async (caseId, postIds) => void requests.push({ kind: 'evidence', caseId, postIds }),
+      requestRecrawl: async (caseId, postIds) => void requests.push({ kind: 'recrawl', caseId, postIds }),
       // The API's boundary to the tip queue; the real one (infra) checks the URL and publishes.
       submitTip: async (tip) => {
         if (new URL(tip.url).hostname === '10.0.0.1')
@@ -81,6 +85,7 @@ export async function build(
   return {
     app,
     tips,
+    requests,
     caseId,
     as,
     index,

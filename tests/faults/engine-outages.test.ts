@@ -73,7 +73,13 @@ describe('engine outages under a running worker (Kafka + Elasticsearch)', () => 
       expect(await w.exited).toBe(0);
       await expectExactlyOnce(env, [...first, ...second]);
     } catch (err) {
-      for (const w of workers) process.stderr.write(`--- worker output (tail) ---\n${w.output().slice(-6_000)}\n`);
+      for (const w of workers) {
+        const lines = w
+          .output()
+          .split('\n')
+          .filter((l) => !/ bài · /.test(l));
+        process.stderr.write(`--- worker output without progress lines ---\n${lines.slice(-80).join('\n')}\n`);
+      }
       throw err;
     } finally {
       if (esStopped) await startEngine('elasticsearch');

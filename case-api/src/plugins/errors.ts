@@ -36,6 +36,13 @@ export const errorPlugin = fp(
           .code(413)
           .send({ code: 'CASE_ERR_PAYLOAD_TOO_LARGE', message: 'Nội dung gửi lên quá lớn.', requestId });
       }
+      if (status === 415) {
+        return reply.code(415).send({
+          code: 'CASE_ERR_UNSUPPORTED_MEDIA_TYPE',
+          message: 'Máy chủ chỉ nhận dữ liệu JSON (Content-Type: application/json).',
+          requestId,
+        });
+      }
       if (status && status >= 400 && status < 500) {
         return reply.code(400).send({ code: 'CASE_ERR_VALIDATION', message: err.message, requestId });
       }

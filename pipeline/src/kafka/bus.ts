@@ -1,4 +1,4 @@
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { Kafka, type Consumer as KafkaConsumer, type KafkaMessage, logLevel } from 'kafkajs';
 import { StorageError } from '../errors.js';
 import type { Bus, BusRecord, ConsumeOptions, Consumer } from '../ports.js';
 
@@ -74,72 +74,114 @@ export class KafkaBus implements Bus {
     if (!options.group || !options.topic) throw new TypeError('consume needs a group and a topic');
     if (!(options.maxBatch > 0)) throw new RangeError('maxBatch must be positive');
     const topic = await this.#ensureTopic(options.topic);
-    const consumer = this.#kafka.consumer({
-      groupId: `${this.#prefix}${options.group}`,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      retry: { retries: 8, initialRetryTime: 200 },
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
     let failures = 0;
     // Stopping waits for the chunks in flight to be handled and committed while this consumer is
     // still a member of the group (kafkajs leaves the group without waiting for them).
     let stopping = false;
     const inFlight = new Set<Promise<unknown>>();
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Partitions are processed side by side: one batch's Elasticsearch bulk overlaps the next
-      // batch's classification. Order still holds per partition, and so per key.
-      partitionsConsumedConcurrently: this.#partitions,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const messages = batch.messages;
-        for (let i = 0; i < messages.length; i += options.maxBatch) {
-          if (stopping || !isRunning() || isStale()) return;
-          const chunk = messages.slice(i, i + options.maxBatch);
-          const records = chunk.map((m) => toRecord(options.topic, m));
-          const work = (async () => {
+    let current: KafkaConsumer | null = null;
+    let relaunchTimer: NodeJS.Timeout | null = null;
+
+    const launch = async (): Promise<void> => {
+      const consumer = this.#kafka.consumer({
+        groupId: `${this.#prefix}${options.group}`,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        retry: { retries: 8, initialRetryTime: 200 },
+      });
+      current = consumer;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        options.onError?.(
+          new StorageError(
+            `Kafka consumer of ${topic} stopped (${payload.error.message}); ${payload.restart ? 'kafkajs restarts it' : 'a new one starts in 5 s'}`,
+            payload.error,
+          ),
+        );
+        // kafkajs restarts a consumer only after errors it deems retriable; any other crash would
+        // leave this process alive but reading nothing, so a new consumer takes its place.
+        if (!payload.restart) relaunchLater();
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        // Partitions are processed side by side: one batch's Elasticsearch bulk overlaps the next
+        // batch's classification. Order still holds per partition, and so per key.
+        partitionsConsumedConcurrently: this.#partitions,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const messages = batch.messages;
+          const live = () => !stopping && isRunning() && !isStale();
+          for (let i = 0; i < messages.length; i += options.maxBatch) {
+            if (!live()) return;
+            const chunk = messages.slice(i, i + options.maxBatch);
+            const records = chunk.map((m) => toRecord(options.topic, m));
+            const work = (async () => {
+              try {
+                await options.handler(records);
+                failures = 0;
+              } catch (err) {
+                // Not committed: read the chunk again from its first offset after a backoff.
+                options.onError?.(err);
+                failures++;
+                return false;
+              }
+              const last = chunk[chunk.length - 1]!.offset;
+              resolveOffset(last);
+              await consumer.commitOffsets([
+                { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+              ]);
+              return true;
+            })();
+            inFlight.add(work);
+            let ok: boolean;
             try {
-              await options.handler(records);
-              failures = 0;
-            } catch (err) {
-              // Not committed: read the chunk again from its first offset after a backoff.
-              options.onError?.(err);
-              failures++;
-              return false;
+              ok = await work;
+            } finally {
+              inFlight.delete(work);
             }
-            const last = chunk[chunk.length - 1]!.offset;
-            resolveOffset(last);
-            await consumer.commitOffsets([
-              { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-            ]);
-            return true;
-          })();
-          inFlight.add(work);
-          let ok: boolean;
-          try {
-            ok = await work;
-          } finally {
-            inFlight.delete(work);
+            if (!ok) {
+              // Back off while an engine is down, heartbeating so the group keeps this member
+              // (a silent member is dropped after the session timeout and its partitions move).
+              const until = Date.now() + Math.min(30_000, 100 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2);
+              while (live() && Date.now() < until) {
+                await sleep(Math.min(1_000, until - Date.now()));
+                await heartbeat();
+              }
+              if (!live()) return;
+              consumer.seek({ topic, partition: batch.partition, offset: chunk[0]!.offset });
+              return;
+            }
+            await heartbeat();
           }
-          if (!ok) {
-            if (stopping) return;
-            await sleep(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2));
-            consumer.seek({ topic, partition: batch.partition, offset: chunk[0]!.offset });
-            return;
-          }
-          await heartbeat();
+        },
+      });
+    };
+
+    const relaunchLater = () => {
+      if (stopping || relaunchTimer) return;
+      relaunchTimer = setTimeout(async () => {
+        relaunchTimer = null;
+        if (stopping) return;
+        await current?.disconnect().catch(() => {});
+        try {
+          await launch();
+        } catch (err) {
+          options.onError?.(new StorageError(`could not start a Kafka consumer of ${topic}; trying again`, err));
+          relaunchLater();
         }
-      },
-    });
+      }, 5_000);
+    };
+
+    await launch();
     const handle: Consumer = {
       stop: async () => {
         stopping = true;
+        if (relaunchTimer) clearTimeout(relaunchTimer);
         await Promise.allSettled([...inFlight]);
         this.#consumers.delete(handle);
-        await consumer.disconnect();
+        await current?.disconnect();
       },
     };
     this.#consumers.add(handle);
