@@ -59,16 +59,14 @@ export function cleanText(text: string): string {
   return repairLegacyEncoding(toWellFormed(text)).text.normalize('NFC').replace(CONTROL, '');
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Removes tone and vowel marks and maps đ→d; input may be NFC or NFD. */
 export function foldDiacritics(text: string): string {
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return text;
+  if (isAscii(text)) return text;
   let out = '';
   for (const ch of text.normalize('NFC')) out += foldChar(ch);
   return out;
@@ -294,14 +292,7 @@ const foldedTokens = new Map<string, string>();
 
 function foldToken(token: string): string {
   // Unaccented tokens fold to themselves: checking a few characters beats a cache lookup.
-  let ascii = true;
-  for (let i = 0; i < token.length; i++) {
-    if (token.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return token;
+  if (isAscii(token)) return token;
   const cached = foldedTokens.get(token);
   if (cached !== undefined) return cached;
   const folded = foldTokenUncached(token);

@@ -8,9 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { weeklyReport, weeklyReportCsv, weeklyReportDocx } from '@kc/case-api';
 import { Classifier } from '@kc/classifier';
-import { type CrawlProgress, crawlSource, demoSources, loadSources, SqliteCrawlState } from '@kc/crawlers';
+import type { CrawlProgress } from '@kc/crawlers';
 import { ConflictError, checkReadiness, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino from 'pino';
 import { BackupCorruptError, backup, restore } from './backup.js';
@@ -200,6 +199,9 @@ run(process.argv.slice(2)).then(
 async function crawlCommand(config: KcConfig, stores: Stores, only: string | undefined): Promise<number> {
   const file = config.KC_SOURCES_FILE ?? join(config.dataDir, 'sources.yaml');
   const demo = !config.KC_SOURCES_FILE && !existsSync(file);
+  // The crawlers (crawlee, Chromium driver) and the API load only for the commands that use them:
+  // a `kc worker` stays small.
+  const { crawlSource, demoSources, loadSources, SqliteCrawlState } = await import('@kc/crawlers');
   const web = demo ? await startDemoWebOnSamePort(config.dataDir) : null;
   try {
     const all = web ? demoSources(web) : loadSources(file);
@@ -393,6 +395,7 @@ async function reportCommand(config: KcConfig, stores: Stores, args: string[]): 
   if (values.from > values.to) throw new UsageError('--from phải trước --to');
   const format = values.format ?? 'docx';
   if (!['docx', 'csv', 'json'].includes(format)) throw new UsageError('--format phải là docx, csv hoặc json');
+  const { weeklyReport, weeklyReportCsv, weeklyReportDocx } = await import('@kc/case-api');
   const report = await weeklyReport(stores, values.from, values.to, values.district?.trim() || undefined);
   const body =
     format === 'docx'

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DemoWeb, startDemoWeb } from '@kc/crawlers';
+import type { DemoWeb } from '@kc/crawlers';
 import {
   type Bus,
   type CaseStore,
@@ -116,6 +116,7 @@ export async function closeStores(stores: Stores): Promise<void> {
  * restarts or a re-crawl would look like new articles. The port is kept in the data directory.
  */
 export async function startDemoWebOnSamePort(dataDir: string): Promise<DemoWeb> {
+  const { startDemoWeb } = await import('@kc/crawlers');
   const file = join(dataDir, 'demo-web.json');
   let port = 0;
   try {

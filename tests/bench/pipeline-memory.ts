@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Bus, KafkaBus, type Post, postId, SqliteBus, TOPICS } from '@kc/pipeline';
+import { type Bus, KafkaBus, type Post, SqliteBus, TOPICS } from '@kc/pipeline';
 import { scaleOutEnv, tempDataDir } from '../helpers/app-process.js';
-import { PLACES, processedBy, publishPosts, startWorker } from '../helpers/stream.js';
+import { PLACES, processedBy, publishPosts, startWorker, webPost } from '../helpers/stream.js';
 
 const { values } = parseArgs({
   options: { posts: { type: 'string', default: '1000000' }, mode: { type: 'string', default: 'embedded' } },
@@ -24,29 +24,17 @@ const HOURS = ['0h', '6h', '12h', '18h', '20h', '22h', '23h', '21h', '19h', '5h'
 const WHAT = ['phong tỏa toàn bộ', 'cấm người dân ra đường'];
 
 function post(i: number): Post {
-  const url = `https://tin.example.vn/luong/${i}`;
   const r = Math.floor(i / 20);
   const text =
     i % 20 === 0
       ? `Nghe nói từ ${HOURS[r % HOURS.length]} mai ${PLACES[Math.floor(r / HOURS.length) % PLACES.length]} ${WHAT[Math.floor(r / 200) % 2]}, ai chưa mua đồ thì mua ngay. Share gấp cho người thân!`
       : `Giá cà phê hôm nay tăng nhẹ, bản tin thị trường số ${i}: cà phê Robusta ${(40 + (i % 17)).toFixed(1)} nghìn đồng một ký, hồ tiêu đi ngang, sầu riêng xuất khẩu tăng so với tuần trước.`;
-  return {
-    id: postId('web', { url }),
-    platform: 'web',
-    sourceId: 'memory',
-    url,
-    platformPostId: null,
-    title: null,
+  return webPost(
+    `https://tin.example.vn/luong/${i}`,
     text,
-    author: null,
-    publishedAt: null,
-    fetchedAt: new Date(Date.UTC(2021, 6, 1) + i * 100).toISOString(),
-    region: null,
-    metrics: null,
-    evidence: [],
-    tags: [],
-    tipNote: null,
-  };
+    new Date(Date.UTC(2021, 6, 1) + i * 100).toISOString(),
+    'memory',
+  );
 }
 
 function memoryOf(pid: number): { rss: number; hwm: number } {
@@ -107,6 +95,7 @@ async function main() {
     clearInterval(sampler);
     worker.child.kill('SIGTERM');
     await worker.exited;
+    if (process.env.KC_BENCH_DEBUG) process.stderr.write(worker.output().slice(-2000));
     await bus.close();
   }
   const seconds = (Date.now() - started) / 1000;

@@ -1,4 +1,4 @@
-import { KafkaBus, TOPICS } from '@kc/pipeline';
+import { KafkaBus, type Post, TOPICS } from '@kc/pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Child, scaleOutEnv, tempDataDir, waitFor } from '../helpers/app-process.js';
 import { startEngine, stopEngine } from '../helpers/engines.js';
@@ -9,6 +9,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function readiness(w: Child): Promise<{ status: number; body: { ok: boolean; checks: Record<string, string> } }> {
   const res = await fetch(healthUrl(w)!, { signal: AbortSignal.timeout(10_000) });
   return { status: res.status, body: (await res.json()) as { ok: boolean; checks: Record<string, string> } };
+}
+
+/** Waits until the worker's /readyz answers 503. */
+function notReady(w: Child, what: string) {
+  return waitFor(
+    `readyz to report ${what} down`,
+    async () => {
+      const r = await readiness(w);
+      return r.status === 503 ? r : undefined;
+    },
+    30_000,
+  );
+}
+
+/** Waits for the stream to drain, stops the worker cleanly, and checks the final state. */
+async function drainAndCheck(w: Child, bus: KafkaBus, env: Record<string, string>, posts: readonly Post[]) {
+  await waitFor(
+    'the stream to drain after the restart',
+    async () => (await bus.lag('pipeline', TOPICS.postsRaw)) === 0,
+    240_000,
+  );
+  expect((await readiness(w)).status).toBe(200);
+  w.child.kill('SIGTERM');
+  expect(await w.exited).toBe(0);
+  await expectExactlyOnce(env, posts);
 }
 
 /**
@@ -43,14 +68,7 @@ describe('engine outages under a running worker (Kafka + Elasticsearch)', () => 
       const stoppedAt = Date.now();
       // Posts keep arriving while the index is down: the bus holds them.
       await publishPosts(bus, second);
-      const down = await waitFor(
-        'readyz to report the index down',
-        async () => {
-          const r = await readiness(w);
-          return r.status === 503 ? r : undefined;
-        },
-        30_000,
-      );
+      const down = await notReady(w, 'the index');
       expect(down.body.ok).toBe(false);
       expect(down.body.checks.bus).toBe('ok');
       expect(down.body.checks.index).not.toBe('ok');
@@ -63,15 +81,7 @@ describe('engine outages under a running worker (Kafka + Elasticsearch)', () => 
 
       await startEngine('elasticsearch');
       esStopped = false;
-      await waitFor(
-        'the stream to drain after the restart',
-        async () => (await bus.lag('pipeline', TOPICS.postsRaw)) === 0,
-        240_000,
-      );
-      expect((await readiness(w)).status).toBe(200);
-      w.child.kill('SIGTERM');
-      expect(await w.exited).toBe(0);
-      await expectExactlyOnce(env, [...first, ...second]);
+      await drainAndCheck(w, bus, env, [...first, ...second]);
     } catch (err) {
       for (const w of workers) {
         const lines = w
@@ -105,14 +115,7 @@ describe('engine outages under a running worker (Kafka + Elasticsearch)', () => 
       await bus.close();
       await stopEngine('kafka');
       kafkaStopped = true;
-      const down = await waitFor(
-        'readyz to report the bus down',
-        async () => {
-          const r = await readiness(w);
-          return r.status === 503 ? r : undefined;
-        },
-        30_000,
-      );
+      const down = await notReady(w, 'the bus');
       expect(down.body.checks.bus).not.toBe('ok');
       await sleep(5_000);
       await startEngine('kafka');
@@ -121,15 +124,7 @@ describe('engine outages under a running worker (Kafka + Elasticsearch)', () => 
 
       bus = await KafkaBus.create({ brokers, prefix: env.KC_KAFKA_PREFIX! });
       await publishPosts(bus, second);
-      await waitFor(
-        'the stream to drain after the restart',
-        async () => (await bus.lag('pipeline', TOPICS.postsRaw)) === 0,
-        240_000,
-      );
-      expect((await readiness(w)).status).toBe(200);
-      w.child.kill('SIGTERM');
-      expect(await w.exited).toBe(0);
-      await expectExactlyOnce(env, [...first, ...second]);
+      await drainAndCheck(w, bus, env, [...first, ...second]);
     } finally {
       if (kafkaStopped) await startEngine('kafka');
       await bus.close().catch(() => {});

@@ -33,32 +33,38 @@ export const PLACES = [
   'Buôn Ma Thuột',
 ];
 
+/** A web post as a crawler would publish it. */
+export function webPost(url: string, text: string, fetchedAt: string, sourceId = 'load'): Post {
+  return {
+    id: postId('web', { url }),
+    platform: 'web',
+    sourceId,
+    url,
+    platformPostId: null,
+    title: null,
+    text,
+    author: null,
+    publishedAt: null,
+    fetchedAt,
+    region: null,
+    metrics: null,
+    evidence: [],
+    tags: [],
+    tipNote: null,
+  };
+}
+
 /** Posts `from`…`from+count-1`: one in five repeats one of twenty lockdown rumours, the rest are market news. */
 export function makePosts(from: number, count: number): Post[] {
   const posts: Post[] = [];
   for (let i = from; i < from + count; i++) {
-    const url = `https://tin.example.vn/bai/${i}`;
     const text =
       i % 5 === 0
         ? `Nghe nói từ 0h mai ${PLACES[(i / 5) % PLACES.length]} phong tỏa toàn bộ, cấm người dân ra đường, ai chưa mua đồ thì mua ngay. Share gấp cho người thân!`
         : `Giá cà phê hôm nay tăng nhẹ, bản tin thị trường số ${i}`;
-    posts.push({
-      id: postId('web', { url }),
-      platform: 'web',
-      sourceId: 'load',
-      url,
-      platformPostId: null,
-      title: null,
-      text,
-      author: null,
-      publishedAt: null,
-      fetchedAt: new Date(Date.UTC(2021, 6, 1) + i * 1000).toISOString(),
-      region: null,
-      metrics: null,
-      evidence: [],
-      tags: [],
-      tipNote: null,
-    });
+    posts.push(
+      webPost(`https://tin.example.vn/bai/${i}`, text, new Date(Date.UTC(2021, 6, 1) + i * 1000).toISOString()),
+    );
   }
   return posts;
 }

@@ -136,6 +136,9 @@ export class SqliteBus implements Bus {
         }
         position = rows[rows.length - 1]!.offset;
         commit.run(group, topic, position);
+        // SQLite calls are synchronous, so a backlog would otherwise be worked off without ever
+        // returning to the event loop: no timers, no HTTP answers, no signals until it is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     })();
 
