@@ -100,7 +100,7 @@ async function main() {
   }
   const seconds = (Date.now() - started) / 1000;
   const at = (share: number) => {
-    const s = samples.find((x) => x.processed >= TOTAL * share);
+    const s = share >= 1 ? samples.at(-1) : samples.find((x) => x.processed >= TOTAL * share);
     return s ? `${s.rss.toFixed(0)} MB` : '—';
   };
   process.stdout.write(
