@@ -35,7 +35,8 @@ export function extractArticle(html: string, pageUrl: string, selectors?: Extrac
 }
 
 const MAX_NESTING = 1_000;
-const VOID_ELEMENTS = new Set([
+/** Elements that never nest: void elements, and p and li, which the parser closes by itself. */
+const UNNESTED = new Set([
   'area',
   'base',
   'br',
@@ -58,7 +59,7 @@ function nestingExceeds(html: string, limit: number): boolean {
   let depth = 0;
   for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(\/?)>/g)) {
     if (m[1]) depth = Math.max(0, depth - 1);
-    else if (!m[3] && !VOID_ELEMENTS.has(m[2]!.toLowerCase()) && ++depth > limit) return true;
+    else if (!m[3] && !UNNESTED.has(m[2]!.toLowerCase()) && ++depth > limit) return true;
   }
   return false;
 }
