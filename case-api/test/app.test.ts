@@ -1,3 +1,4 @@
+import { vietnamDay } from '@kc/pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from './helpers.js';
 
@@ -191,7 +192,8 @@ describe('case API', () => {
     ctx = await build();
     const get = (url: string, role: Parameters<typeof ctx.as>[0] = 'analyst') =>
       ctx.app.inject({ method: 'GET', url, headers: ctx.as(role) });
-    const today = new Date().toISOString().slice(0, 10);
+    // Dates in queries are Vietnam days (UTC+7): after 17:00 UTC it is already tomorrow there.
+    const today = vietnamDay(Date.now());
     expect((await get('/api/posts?q=phong%20toa&flagged=true&platform=web')).json().total).toBe(1);
     expect((await get('/api/posts?q=phong%20toa&platform=zalo')).json().total).toBe(0);
     expect((await get(`/api/posts?claimType=fake_order&from=${today}&to=${today}`)).json().total).toBe(1);
