@@ -49,7 +49,11 @@ const RUMOURS = [
 function makePosts(run: string): Post[] {
   return Array.from({ length: N }, (_, i) => {
     const url = `https://tin.example.vn/${run}/${i}`;
-    const base = i % 20 === 0 ? RUMOURS[(i / 20) % RUMOURS.length]! : NEWS[i % NEWS.length]!;
+    const rumour = i % 20 === 0;
+    const base = rumour ? RUMOURS[(i / 20) % RUMOURS.length]! : NEWS[i % NEWS.length]!;
+    // A rumour is padded with neutral news (market, football), not with an official plan, which
+    // would be a counter-signal and make the flagged count depend on the post's number.
+    const pad = rumour ? [NEWS[1], NEWS[3]] : [NEWS[(i + 1) % NEWS.length], NEWS[(i + 2) % NEWS.length]];
     return {
       id: postId('web', { url }),
       platform: 'web',
@@ -57,7 +61,7 @@ function makePosts(run: string): Post[] {
       url,
       platformPostId: null,
       title: `Bài số ${i}`,
-      text: `${base} ${NEWS[(i + 1) % NEWS.length]} ${NEWS[(i + 2) % NEWS.length]}`.slice(0, 300),
+      text: `${base} ${pad[0]} ${pad[1]}`.slice(0, 300),
       author: null,
       publishedAt: null,
       fetchedAt: new Date(Date.UTC(2021, 6, 1) + i * 1_000).toISOString(),
