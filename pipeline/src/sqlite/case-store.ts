@@ -27,7 +27,7 @@ import type {
 } from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
 import { summarizeDurations } from '../stats.js';
-import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
 import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
 const SCHEMA = [
@@ -187,6 +187,7 @@ interface CaseRow {
 /** CaseStore and the hash-chained audit log in SQLite; every change is one transaction. */
 export class SqliteCaseStore implements CaseStore {
   readonly #db: Db;
+  readonly #sql: ReturnType<typeof statementCache>;
 
   readonly #verdictDeadlineMs: number;
 
@@ -199,6 +200,7 @@ export class SqliteCaseStore implements CaseStore {
 
   private constructor(db: Db, verdictDeadlineHours: number) {
     this.#db = db;
+    this.#sql = statementCache(db);
     this.#verdictDeadlineMs = verdictDeadlineHours * 3_600_000;
     migrate(this.#db, CASE_STORE_SCHEMA);
   }
@@ -207,28 +209,26 @@ export class SqliteCaseStore implements CaseStore {
     const claimKey = post.classification.claimKey;
     if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
     return this.#write(() => {
-      const known = this.#db.prepare('SELECT case_id FROM case_posts WHERE post_id = ?').get(post.postId) as
+      const known = this.#sql('SELECT case_id FROM case_posts WHERE post_id = ?').get(post.postId) as
         | { case_id: string }
         | undefined;
       if (known) return { caseId: known.case_id, created: false, attached: false };
 
-      const open = this.#db
-        .prepare(`SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`)
-        .get(claimKey) as CaseRow | undefined;
+      const open = this.#sql(
+        `SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
+      ).get(claimKey) as CaseRow | undefined;
       const text = ftsText(post.title, post.text);
       const reach = post.reach ?? 0;
       if (open) {
         const newReach = Math.max(open.reach, reach);
-        this.#db
-          .prepare(
-            `UPDATE cases SET post_count = post_count + 1, score = MAX(score, ?), version = version + 1,
+        this.#sql(
+          `UPDATE cases SET post_count = post_count + 1, score = MAX(score, ?), version = version + 1,
                updated_at = ?, reach = ?, priority = ? WHERE id = ?`,
-          )
-          .run(post.classification.score, post.at, newReach, priorityOf(open.claim_type, newReach), open.id);
-        this.#db
-          .prepare('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)')
-          .run(post.postId, open.id, post.at, post.platform ?? null, post.region ?? null);
-        this.#db.prepare('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(open.id, text);
+        ).run(post.classification.score, post.at, newReach, priorityOf(open.claim_type, newReach), open.id);
+        this.#sql(
+          'INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)',
+        ).run(post.postId, open.id, post.at, post.platform ?? null, post.region ?? null);
+        this.#sql('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(open.id, text);
         this.#appendAudit(
           open.id,
           PIPELINE_ACTOR,
@@ -243,29 +243,31 @@ export class SqliteCaseStore implements CaseStore {
 
       const caseId = caseIdOf(claimKey, post.postId);
       const title = caseTitleOf(post);
-      this.#db
-        .prepare(
-          `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at,
+      this.#sql(
+        `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at,
              reach, priority, verdict_due_at)
            VALUES (?, 'new', 1, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          caseId,
-          claimKey,
-          post.classification.claimType,
-          title,
-          post.classification.score,
-          post.at,
-          post.at,
-          reach,
-          priorityOf(post.classification.claimType, reach),
-          // The clock starts when the inspectorate detects the post, not when it was published.
-          new Date(Date.now() + this.#verdictDeadlineMs).toISOString(),
-        );
-      this.#db
-        .prepare('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)')
-        .run(post.postId, caseId, post.at, post.platform ?? null, post.region ?? null);
-      this.#db.prepare('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(caseId, text);
+      ).run(
+        caseId,
+        claimKey,
+        post.classification.claimType,
+        title,
+        post.classification.score,
+        post.at,
+        post.at,
+        reach,
+        priorityOf(post.classification.claimType, reach),
+        // The clock starts when the inspectorate detects the post, not when it was published.
+        new Date(Date.now() + this.#verdictDeadlineMs).toISOString(),
+      );
+      this.#sql('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)').run(
+        post.postId,
+        caseId,
+        post.at,
+        post.platform ?? null,
+        post.region ?? null,
+      );
+      this.#sql('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(caseId, text);
       this.#appendAudit(caseId, PIPELINE_ACTOR, 'case_opened', null, 'new', { postId: post.postId, claimKey }, post.at);
       return { caseId, created: true, attached: true };
     });
@@ -319,10 +321,10 @@ export class SqliteCaseStore implements CaseStore {
       params.push(match);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM cases c ${clause}`).get(...params) as { n: number }).n;
-    const rows = this.#db
-      .prepare(`SELECT c.* FROM cases c ${clause} ORDER BY ${ORDER[query.sort ?? 'updated']} LIMIT ? OFFSET ?`)
-      .all(...params, query.limit, query.offset) as CaseRow[];
+    const total = (this.#sql(`SELECT COUNT(*) AS n FROM cases c ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.#sql(
+      `SELECT c.* FROM cases c ${clause} ORDER BY ${ORDER[query.sort ?? 'updated']} LIMIT ? OFFSET ?`,
+    ).all(...params, query.limit, query.offset) as CaseRow[];
     return { items: rows.map(toCase), total };
   }
 
@@ -331,7 +333,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async caseIdOfCorrection(correctionId: string): Promise<string | null> {
-    const row = this.#db.prepare('SELECT case_id FROM corrections WHERE id = ?').get(correctionId) as
+    const row = this.#sql('SELECT case_id FROM corrections WHERE id = ?').get(correctionId) as
       | { case_id: string }
       | undefined;
     return row?.case_id ?? null;
@@ -349,9 +351,9 @@ export class SqliteCaseStore implements CaseStore {
     const params = { from, to, ...(region ? { region: likePrefix(region) } : {}) };
     const group = (sql: string) =>
       Object.fromEntries(
-        (this.#db.prepare(sql).all(params) as { k: string | null; n: number }[]).map((r) => [r.k ?? 'unknown', r.n]),
+        (this.#sql(sql).all(params) as { k: string | null; n: number }[]).map((r) => [r.k ?? 'unknown', r.n]),
       );
-    const count = (sql: string) => (this.#db.prepare(sql).get(params) as { n: number }).n;
+    const count = (sql: string) => (this.#sql(sql).get(params) as { n: number }).n;
     const opened = `created_at >= @from AND created_at < @to${inRegion}`;
     return {
       casesByKind: group(`SELECT claim_type AS k, COUNT(*) AS n FROM cases WHERE ${opened} GROUP BY k ORDER BY n DESC`),
@@ -367,41 +369,37 @@ export class SqliteCaseStore implements CaseStore {
       ),
       timeToVerdict: summarizeDurations(
         (
-          this.#db
-            .prepare(
-              `SELECT created_at, json_extract(verdict, '$.at') AS at FROM cases WHERE ${opened} AND verdict IS NOT NULL`,
-            )
-            .all(params) as { created_at: string; at: string }[]
+          this.#sql(
+            `SELECT created_at, json_extract(verdict, '$.at') AS at FROM cases WHERE ${opened} AND verdict IS NOT NULL`,
+          ).all(params) as { created_at: string; at: string }[]
         ).map((r) => Date.parse(r.at) - Date.parse(r.created_at)),
       ),
       top: (
-        this.#db
-          .prepare(`SELECT * FROM cases WHERE ${opened} ORDER BY priority DESC, created_at LIMIT 5`)
-          .all(params) as CaseRow[]
+        this.#sql(`SELECT * FROM cases WHERE ${opened} ORDER BY priority DESC, created_at LIMIT 5`).all(
+          params,
+        ) as CaseRow[]
       ).map(toCase),
     };
   }
 
   async workload(): Promise<Workload[]> {
     return (
-      this.#db
-        .prepare(
-          `SELECT assignee, COUNT(*) AS inReview, COALESCE(SUM(verdict_due_at < ?), 0) AS overdue FROM cases
+      this.#sql(
+        `SELECT assignee, COUNT(*) AS inReview, COALESCE(SUM(verdict_due_at < ?), 0) AS overdue FROM cases
            WHERE status = 'in_review' AND assignee IS NOT NULL GROUP BY assignee ORDER BY inReview DESC, assignee`,
-        )
-        .all(new Date().toISOString()) as Workload[]
+      ).all(new Date().toISOString()) as Workload[]
     ).map((w) => ({ assignee: w.assignee, inReview: w.inReview, overdue: w.overdue }));
   }
 
   async caseIdOfRebuttal(rebuttalId: string): Promise<string | null> {
-    const row = this.#db.prepare('SELECT case_id FROM rebuttals WHERE id = ?').get(rebuttalId) as
+    const row = this.#sql('SELECT case_id FROM rebuttals WHERE id = ?').get(rebuttalId) as
       | { case_id: string }
       | undefined;
     return row?.case_id ?? null;
   }
 
   async caseIdOfEscalation(escalationId: string): Promise<string | null> {
-    const row = this.#db.prepare('SELECT case_id FROM escalations WHERE id = ?').get(escalationId) as
+    const row = this.#sql('SELECT case_id FROM escalations WHERE id = ?').get(escalationId) as
       | { case_id: string }
       | undefined;
     return row?.case_id ?? null;
@@ -409,7 +407,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async apply(caseId: string, command: CaseCommand, actor: Actor, expectedVersion?: number): Promise<CaseDetail> {
     return this.#write(() => {
-      const row = this.#db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
+      const row = this.#sql('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
       if (!row) throw new NotFoundError(`case ${caseId} not found`);
       if (expectedVersion !== undefined && expectedVersion !== row.version) {
         throw new ConflictError(
@@ -453,27 +451,25 @@ export class SqliteCaseStore implements CaseStore {
         case 'link_poster': {
           const posterId = posterIdOf(command.platform, command.handle);
           const id = command.identity ?? {};
-          this.#db
-            .prepare(
-              `INSERT INTO posters (id, platform, handle, profile_url, display_name, created_at, real_name, phone, address, id_number)
+          this.#sql(
+            `INSERT INTO posters (id, platform, handle, profile_url, display_name, created_at, real_name, phone, address, id_number)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET profile_url = COALESCE(excluded.profile_url, profile_url),
                  display_name = COALESCE(excluded.display_name, display_name),
                  real_name = COALESCE(excluded.real_name, real_name), phone = COALESCE(excluded.phone, phone),
                  address = COALESCE(excluded.address, address), id_number = COALESCE(excluded.id_number, id_number)`,
-            )
-            .run(
-              posterId,
-              command.platform,
-              command.handle,
-              command.profileUrl,
-              command.displayName,
-              at,
-              id.realName ?? null,
-              id.phone ?? null,
-              id.address ?? null,
-              id.idNumber ?? null,
-            );
+          ).run(
+            posterId,
+            command.platform,
+            command.handle,
+            command.profileUrl,
+            command.displayName,
+            at,
+            id.realName ?? null,
+            id.phone ?? null,
+            id.address ?? null,
+            id.idNumber ?? null,
+          );
           set.poster_id = posterId;
           // Identity itself stays out of the audit log: it records that identity was recorded, not what.
           data = { posterId, identityRecorded: Object.values(id).some((v) => v) };
@@ -481,40 +477,32 @@ export class SqliteCaseStore implements CaseStore {
         }
         case 'request_correction': {
           const id = `cr_${randomUUID()}`;
-          this.#db
-            .prepare(
-              `INSERT INTO corrections (id, case_id, recipient, channel, message, due_at, status, created_by, created_at)
+          this.#sql(
+            `INSERT INTO corrections (id, case_id, recipient, channel, message, due_at, status, created_by, created_at)
                VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?)`,
-            )
-            .run(id, caseId, command.recipient, command.channel, command.message, command.dueAt, actor.username, at);
+          ).run(id, caseId, command.recipient, command.channel, command.message, command.dueAt, actor.username, at);
           to = 'correction_requested';
           data = { correctionId: id, recipient: command.recipient, channel: command.channel, dueAt: command.dueAt };
           break;
         }
         case 'request_escalation': {
-          const open = this.#db
-            .prepare(
-              `SELECT id FROM escalations WHERE case_id = ? AND status IN (${OPEN_ESCALATION.map(() => '?').join(', ')})`,
-            )
-            .get(caseId, ...OPEN_ESCALATION) as { id: string } | undefined;
+          const open = this.#sql(
+            `SELECT id FROM escalations WHERE case_id = ? AND status IN (${OPEN_ESCALATION.map(() => '?').join(', ')})`,
+          ).get(caseId, ...OPEN_ESCALATION) as { id: string } | undefined;
           if (open) throw new ConflictError(`case ${caseId} already has an open escalation ${open.id}`, row.version);
           const id = `es_${randomUUID()}`;
-          this.#db
-            .prepare(
-              `INSERT INTO escalations (id, case_id, unit, summary, status, requested_by, requested_at)
+          this.#sql(
+            `INSERT INTO escalations (id, case_id, unit, summary, status, requested_by, requested_at)
                VALUES (?, ?, ?, ?, 'pending_approval', ?, ?)`,
-            )
-            .run(id, caseId, command.unit, command.summary, actor.username, at);
+          ).run(id, caseId, command.unit, command.summary, actor.username, at);
           data = { escalationId: id, unit: command.unit };
           break;
         }
         case 'approve_escalation': {
-          const changed = this.#db
-            .prepare(
-              `UPDATE escalations SET status = 'sent', approved_by = ?, approved_at = ?
+          const changed = this.#sql(
+            `UPDATE escalations SET status = 'sent', approved_by = ?, approved_at = ?
                WHERE id = ? AND case_id = ? AND status = 'pending_approval'`,
-            )
-            .run(actor.username, at, command.escalationId, caseId).changes;
+          ).run(actor.username, at, command.escalationId, caseId).changes;
           if (changed === 0)
             throw new ConflictError(`escalation ${command.escalationId} is not waiting for approval`, row.version);
           to = 'escalated';
@@ -523,34 +511,28 @@ export class SqliteCaseStore implements CaseStore {
         }
         case 'draft_rebuttal': {
           const id = `rb_${randomUUID()}`;
-          this.#db
-            .prepare(
-              `INSERT INTO rebuttals (id, case_id, title, body, sources, status, drafted_by, drafted_at)
+          this.#sql(
+            `INSERT INTO rebuttals (id, case_id, title, body, sources, status, drafted_by, drafted_at)
                VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)`,
-            )
-            .run(id, caseId, command.title, command.body, JSON.stringify(command.sources), actor.username, at);
+          ).run(id, caseId, command.title, command.body, JSON.stringify(command.sources), actor.username, at);
           data = { rebuttalId: id, title: command.title };
           break;
         }
         case 'approve_rebuttal': {
-          const changed = this.#db
-            .prepare(
-              `UPDATE rebuttals SET status = 'approved', approved_by = ?, approved_at = ?
+          const changed = this.#sql(
+            `UPDATE rebuttals SET status = 'approved', approved_by = ?, approved_at = ?
                WHERE id = ? AND case_id = ? AND status = 'draft'`,
-            )
-            .run(actor.username, at, command.rebuttalId, caseId).changes;
+          ).run(actor.username, at, command.rebuttalId, caseId).changes;
           if (changed === 0)
             throw new ConflictError(`rebuttal ${command.rebuttalId} is not a draft waiting for approval`, row.version);
           data = { rebuttalId: command.rebuttalId };
           break;
         }
         case 'publish_rebuttal': {
-          const changed = this.#db
-            .prepare(
-              `UPDATE rebuttals SET status = 'published', published_where = ?, published_url = ?, published_at = ?
+          const changed = this.#sql(
+            `UPDATE rebuttals SET status = 'published', published_where = ?, published_url = ?, published_at = ?
                WHERE id = ? AND case_id = ? AND status = 'approved'`,
-            )
-            .run(command.where, command.url, command.publishedAt, command.rebuttalId, caseId).changes;
+          ).run(command.where, command.url, command.publishedAt, command.rebuttalId, caseId).changes;
           if (changed === 0)
             throw new ConflictError(`rebuttal ${command.rebuttalId} is not approved for publication`, row.version);
           // An escalated case stays with the police; otherwise the case records the public answer.
@@ -559,23 +541,19 @@ export class SqliteCaseStore implements CaseStore {
           break;
         }
         case 'progress_escalation': {
-          const changed = this.#db
-            .prepare(
-              `UPDATE escalations SET status = 'in_progress' WHERE id = ? AND case_id = ? AND status = 'acknowledged'`,
-            )
-            .run(command.escalationId, caseId).changes;
+          const changed = this.#sql(
+            `UPDATE escalations SET status = 'in_progress' WHERE id = ? AND case_id = ? AND status = 'acknowledged'`,
+          ).run(command.escalationId, caseId).changes;
           if (changed === 0)
             throw new ConflictError(`escalation ${command.escalationId} is not acknowledged`, row.version);
           data = { escalationId: command.escalationId };
           break;
         }
         case 'close_escalation': {
-          const changed = this.#db
-            .prepare(
-              `UPDATE escalations SET status = 'closed', outcome = ?, closed_at = ?
+          const changed = this.#sql(
+            `UPDATE escalations SET status = 'closed', outcome = ?, closed_at = ?
                WHERE id = ? AND case_id = ? AND status IN ('acknowledged', 'in_progress')`,
-            )
-            .run(JSON.stringify(command.outcome), at, command.escalationId, caseId).changes;
+          ).run(JSON.stringify(command.outcome), at, command.escalationId, caseId).changes;
           if (changed === 0)
             throw new ConflictError(`escalation ${command.escalationId} is not open with the police`, row.version);
           to = 'closed';
@@ -584,12 +562,10 @@ export class SqliteCaseStore implements CaseStore {
           break;
         }
         case 'acknowledge_escalation': {
-          const changed = this.#db
-            .prepare(
-              `UPDATE escalations SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?
+          const changed = this.#sql(
+            `UPDATE escalations SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?
                WHERE id = ? AND case_id = ? AND status = 'sent'`,
-            )
-            .run(actor.username, at, command.escalationId, caseId).changes;
+          ).run(actor.username, at, command.escalationId, caseId).changes;
           if (changed === 0)
             throw new ConflictError(
               `escalation ${command.escalationId} is not waiting for acknowledgement`,
@@ -602,12 +578,10 @@ export class SqliteCaseStore implements CaseStore {
 
       const columns = Object.keys(set);
       const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
-      const updated = this.#db
-        .prepare(
-          `UPDATE cases SET ${assignments ? `${assignments}, ` : ''}status = @status, version = version + 1,
+      const updated = this.#sql(
+        `UPDATE cases SET ${assignments ? `${assignments}, ` : ''}status = @status, version = version + 1,
              updated_at = @at WHERE id = @id AND version = @version`,
-        )
-        .run({ ...set, status: to, at, id: caseId, version: row.version }).changes;
+      ).run({ ...set, status: to, at, id: caseId, version: row.version }).changes;
       if (updated === 0) throw new ConflictError(`case ${caseId} changed concurrently; reload it`);
       this.#appendAudit(caseId, actor.username, command.action, row.status, to, data, at);
       return this.#detail(caseId)!;
@@ -616,19 +590,17 @@ export class SqliteCaseStore implements CaseStore {
 
   async note(caseId: string, actor: string, action: string, data: Record<string, unknown>): Promise<void> {
     this.#write(() => {
-      const row = this.#db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId) as
-        | { status: CaseStatus }
-        | undefined;
+      const row = this.#sql('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus } | undefined;
       if (!row) throw new NotFoundError(`case ${caseId} not found`);
       this.#appendAudit(caseId, actor, action, row.status, row.status, data, new Date().toISOString());
     });
   }
 
   async poster(posterId: string): Promise<{ poster: Poster; caseIds: string[] } | null> {
-    const row = this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(posterId) as PosterRow | undefined;
+    const row = this.#sql('SELECT * FROM posters WHERE id = ?').get(posterId) as PosterRow | undefined;
     if (!row) return null;
     const caseIds = (
-      this.#db.prepare('SELECT id FROM cases WHERE poster_id = ? ORDER BY created_at').all(posterId) as { id: string }[]
+      this.#sql('SELECT id FROM cases WHERE poster_id = ? ORDER BY created_at').all(posterId) as { id: string }[]
     ).map((r) => r.id);
     return { poster: this.#toPoster(row), caseIds };
   }
@@ -636,28 +608,28 @@ export class SqliteCaseStore implements CaseStore {
   async mergePosters(fromId: string, intoId: string, actor: Actor): Promise<Poster> {
     if (fromId === intoId) throw new ConflictError('a poster cannot be merged into itself');
     return this.#write(() => {
-      const from = this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(fromId) as PosterRow | undefined;
-      const into = this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(intoId) as PosterRow | undefined;
+      const from = this.#sql('SELECT * FROM posters WHERE id = ?').get(fromId) as PosterRow | undefined;
+      const into = this.#sql('SELECT * FROM posters WHERE id = ?').get(intoId) as PosterRow | undefined;
       if (!from || !into) throw new NotFoundError(`poster ${!from ? fromId : intoId} not found`);
       if (from.merged_into) throw new ConflictError(`poster ${fromId} was already merged into ${from.merged_into}`);
       if (into.merged_into)
         throw new ConflictError(`poster ${intoId} was merged into ${into.merged_into}; merge into that one`);
       const at = new Date().toISOString();
-      const cases = this.#db.prepare('SELECT id, status FROM cases WHERE poster_id = ?').all(fromId) as {
+      const cases = this.#sql('SELECT id, status FROM cases WHERE poster_id = ?').all(fromId) as {
         id: string;
         status: CaseStatus;
       }[];
-      this.#db
-        .prepare(
-          `UPDATE posters SET real_name = COALESCE(real_name, ?), phone = COALESCE(phone, ?), address = COALESCE(address, ?),
+      this.#sql(
+        `UPDATE posters SET real_name = COALESCE(real_name, ?), phone = COALESCE(phone, ?), address = COALESCE(address, ?),
              id_number = COALESCE(id_number, ?) WHERE id = ?`,
-        )
-        .run(from.real_name, from.phone, from.address, from.id_number, intoId);
-      this.#db.prepare('UPDATE posters SET merged_into = ? WHERE id = ?').run(intoId, fromId);
+      ).run(from.real_name, from.phone, from.address, from.id_number, intoId);
+      this.#sql('UPDATE posters SET merged_into = ? WHERE id = ?').run(intoId, fromId);
       for (const c of cases) {
-        this.#db
-          .prepare('UPDATE cases SET poster_id = ?, version = version + 1, updated_at = ? WHERE id = ?')
-          .run(intoId, at, c.id);
+        this.#sql('UPDATE cases SET poster_id = ?, version = version + 1, updated_at = ? WHERE id = ?').run(
+          intoId,
+          at,
+          c.id,
+        );
         this.#appendAudit(
           c.id,
           actor.username,
@@ -677,14 +649,14 @@ export class SqliteCaseStore implements CaseStore {
         { from: fromId, into: intoId, cases: cases.length },
         at,
       );
-      return this.#toPoster(this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(intoId) as PosterRow);
+      return this.#toPoster(this.#sql('SELECT * FROM posters WHERE id = ?').get(intoId) as PosterRow);
     });
   }
 
   async auditEvent(caseId: string | null, actor: string, action: string, data: Record<string, unknown>): Promise<void> {
     this.#write(() => {
       const status = caseId
-        ? ((this.#db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus } | undefined)
+        ? ((this.#sql('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus } | undefined)
             ?.status ?? null)
         : null;
       this.#appendAudit(caseId, actor, action, status, status, data, new Date().toISOString());
@@ -692,18 +664,18 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   #toPoster(r: PosterRow): Poster {
-    const count = (this.#db.prepare('SELECT COUNT(*) AS n FROM cases WHERE poster_id = ?').get(r.id) as { n: number })
-      .n;
+    const count = (this.#sql('SELECT COUNT(*) AS n FROM cases WHERE poster_id = ?').get(r.id) as { n: number }).n;
     return posterOf(r, count);
   }
 
   async settleCorrections(caseId: string, status: Correction['status'], actor: string): Promise<number> {
     return this.#write(() => {
-      const changed = this.#db
-        .prepare(`UPDATE corrections SET status = ? WHERE case_id = ? AND status = 'requested'`)
-        .run(status, caseId).changes;
+      const changed = this.#sql(`UPDATE corrections SET status = ? WHERE case_id = ? AND status = 'requested'`).run(
+        status,
+        caseId,
+      ).changes;
       if (changed > 0) {
-        const row = this.#db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus };
+        const row = this.#sql('SELECT status FROM cases WHERE id = ?').get(caseId) as { status: CaseStatus };
         this.#appendAudit(
           caseId,
           actor,
@@ -722,20 +694,18 @@ export class SqliteCaseStore implements CaseStore {
     const before = new Date(Date.now() - days * 86_400_000).toISOString();
     return this.#write(() => {
       const posters = (
-        this.#db
-          .prepare(
-            `SELECT p.id FROM posters p
+        this.#sql(
+          `SELECT p.id FROM posters p
              WHERE (p.real_name IS NOT NULL OR p.phone IS NOT NULL OR p.address IS NOT NULL OR p.id_number IS NOT NULL)
                AND EXISTS (SELECT 1 FROM cases c WHERE c.poster_id = p.id)
                AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.poster_id = p.id AND (c.status != 'dismissed' OR c.updated_at >= ?))`,
-          )
-          .all(before) as { id: string }[]
+        ).all(before) as { id: string }[]
       ).map((r) => r.id);
       const at = new Date().toISOString();
       for (const id of posters) {
-        this.#db
-          .prepare('UPDATE posters SET real_name = NULL, phone = NULL, address = NULL, id_number = NULL WHERE id = ?')
-          .run(id);
+        this.#sql(
+          'UPDATE posters SET real_name = NULL, phone = NULL, address = NULL, id_number = NULL WHERE id = ?',
+        ).run(id);
         this.#appendAudit(null, actor, 'poster_identity_erased', null, null, { posterId: id, retentionDays: days }, at);
       }
       return posters;
@@ -744,16 +714,14 @@ export class SqliteCaseStore implements CaseStore {
 
   async claimDueCorrections(now: string): Promise<{ caseId: string; correctionId: string; postIds: string[] }[]> {
     return this.#write(() => {
-      const due = this.#db
-        .prepare(
-          `SELECT id, case_id FROM corrections WHERE status = 'requested' AND due_at <= ? AND due_checked_at IS NULL`,
-        )
-        .all(now) as { id: string; case_id: string }[];
+      const due = this.#sql(
+        `SELECT id, case_id FROM corrections WHERE status = 'requested' AND due_at <= ? AND due_checked_at IS NULL`,
+      ).all(now) as { id: string; case_id: string }[];
       const out = [];
       for (const d of due) {
-        this.#db.prepare('UPDATE corrections SET due_checked_at = ? WHERE id = ?').run(now, d.id);
+        this.#sql('UPDATE corrections SET due_checked_at = ? WHERE id = ?').run(now, d.id);
         const postIds = (
-          this.#db.prepare('SELECT post_id FROM case_posts WHERE case_id = ? ORDER BY attached_at').all(d.case_id) as {
+          this.#sql('SELECT post_id FROM case_posts WHERE case_id = ? ORDER BY attached_at').all(d.case_id) as {
             post_id: string;
           }[]
         ).map((r) => r.post_id);
@@ -764,29 +732,24 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async auditSince(seq: number, limit: number): Promise<CaseEvent[]> {
-    const rows = this.#db
-      .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(seq, limit) as AuditRow[];
+    const rows = this.#sql('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as AuditRow[];
     return rows.map(toEvent);
   }
 
   async cursor(name: string): Promise<number> {
     return (
-      (this.#db.prepare('SELECT seq FROM audit_cursors WHERE name = ?').get(name) as { seq: number } | undefined)
-        ?.seq ?? 0
+      (this.#sql('SELECT seq FROM audit_cursors WHERE name = ?').get(name) as { seq: number } | undefined)?.seq ?? 0
     );
   }
 
   async setCursor(name: string, seq: number): Promise<void> {
-    this.#db
-      .prepare(
-        'INSERT INTO audit_cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq',
-      )
-      .run(name, seq);
+    this.#sql(
+      'INSERT INTO audit_cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq',
+    ).run(name, seq);
   }
 
   async audit(caseId: string): Promise<CaseEvent[]> {
-    const rows = this.#db.prepare('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq').all(caseId) as AuditRow[];
+    const rows = this.#sql('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq').all(caseId) as AuditRow[];
     return rows.map(toEvent);
   }
 
@@ -821,44 +784,38 @@ export class SqliteCaseStore implements CaseStore {
     data: Record<string, unknown>,
     at: string,
   ): void {
-    const last = this.#db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+    const last = this.#sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
       | { seq: number; hash: string }
       | undefined;
     const seq = (last?.seq ?? 0) + 1;
     const prevHash = last?.hash ?? GENESIS_HASH;
     const event = { seq, caseId, at, actor, action, fromStatus: from, toStatus: to, data };
     const hash = auditHash(prevHash, event);
-    this.#db
-      .prepare(
-        `INSERT INTO audit_log (seq, case_id, at, actor, action, from_status, to_status, data, prev_hash, hash)
+    this.#sql(
+      `INSERT INTO audit_log (seq, case_id, at, actor, action, from_status, to_status, data, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(seq, caseId, at, actor, action, from, to, JSON.stringify(data), prevHash, hash);
+    ).run(seq, caseId, at, actor, action, from, to, JSON.stringify(data), prevHash, hash);
   }
 
   #detail(caseId: string): CaseDetail | null {
-    const row = this.#db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
+    const row = this.#sql('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
     if (!row) return null;
     const postIds = (
-      this.#db
-        .prepare('SELECT post_id FROM case_posts WHERE case_id = ? ORDER BY attached_at, post_id')
-        .all(caseId) as {
+      this.#sql('SELECT post_id FROM case_posts WHERE case_id = ? ORDER BY attached_at, post_id').all(caseId) as {
         post_id: string;
       }[]
     ).map((r) => r.post_id);
     const posterRow = row.poster_id
-      ? (this.#db.prepare('SELECT * FROM posters WHERE id = ?').get(row.poster_id) as PosterRow | undefined)
+      ? (this.#sql('SELECT * FROM posters WHERE id = ?').get(row.poster_id) as PosterRow | undefined)
       : undefined;
     const corrections = (
-      this.#db.prepare('SELECT * FROM corrections WHERE case_id = ? ORDER BY created_at').all(caseId) as CorrectionRow[]
+      this.#sql('SELECT * FROM corrections WHERE case_id = ? ORDER BY created_at').all(caseId) as CorrectionRow[]
     ).map(toCorrection);
     const escalations = (
-      this.#db
-        .prepare('SELECT * FROM escalations WHERE case_id = ? ORDER BY requested_at')
-        .all(caseId) as EscalationRow[]
+      this.#sql('SELECT * FROM escalations WHERE case_id = ? ORDER BY requested_at').all(caseId) as EscalationRow[]
     ).map(toEscalation);
     const rebuttals = (
-      this.#db.prepare('SELECT * FROM rebuttals WHERE case_id = ? ORDER BY drafted_at').all(caseId) as RebuttalRow[]
+      this.#sql('SELECT * FROM rebuttals WHERE case_id = ? ORDER BY drafted_at').all(caseId) as RebuttalRow[]
     ).map(toRebuttal);
     return {
       case: toCase(row),

@@ -17,6 +17,24 @@ export function openDb(file: string): Db {
   return db;
 }
 
+/**
+ * Prepared statements of one connection, kept by their SQL text: preparing costs more than
+ * running most of the store's queries. Not for statements changed by pluck()/raw() or iterated.
+ */
+export function statementCache(db: Db, limit = 500): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      // Lists build their SQL from the filters chosen: bounded, but clear rather than grow.
+      if (cache.size >= limit) cache.clear();
+      stmt = db.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+}
+
 /** The numbered schema steps of one component (a store) of a SQLite file. */
 export interface SqliteSchema {
   readonly component: string;

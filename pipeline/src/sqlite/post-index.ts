@@ -2,7 +2,7 @@ import { ClassificationSchema, type EvidenceRef, PostSchema } from '../domain/in
 import { StorageError } from '../errors.js';
 import type { IndexedPost, PostIndex, PostSearchQuery, PostStats } from '../ports.js';
 import { fillDays } from '../stats.js';
-import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
 import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
 const SCHEMA = [
@@ -48,6 +48,7 @@ interface Row {
 /** PostIndex on SQLite FTS5 over diacritic-folded text (đ folded in Node, tones by FTS5). */
 export class SqlitePostIndex implements PostIndex {
   readonly #db: Db;
+  readonly #sql: ReturnType<typeof statementCache>;
 
   static create(options: { file: string }): SqlitePostIndex {
     if (!options.file) throw new TypeError('SqlitePostIndex needs a file');
@@ -56,12 +57,13 @@ export class SqlitePostIndex implements PostIndex {
 
   private constructor(db: Db) {
     this.#db = db;
+    this.#sql = statementCache(db);
     migrate(this.#db, POST_INDEX_SCHEMA);
   }
 
   async upsert(posts: readonly IndexedPost[]): Promise<void> {
     try {
-      const put = this.#db.prepare(
+      const put = this.#sql(
         `INSERT INTO posts (id, doc, classification, flagged, covid, score, fetched_at, indexed_at, platform, region, claim_type)
          VALUES (@id, @doc, @classification, @flagged, @covid, @score, @fetched_at, @indexed_at, @platform, @region, @claim_type)
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, classification = excluded.classification,
@@ -70,9 +72,9 @@ export class SqlitePostIndex implements PostIndex {
            region = excluded.region, claim_type = excluded.claim_type`,
       );
       const previous = this.#db.prepare('SELECT fts_rowid FROM posts WHERE id = ?').pluck();
-      const unfts = this.#db.prepare('DELETE FROM posts_fts WHERE rowid = ?');
-      const fts = this.#db.prepare('INSERT INTO posts_fts (id, folded) VALUES (?, ?)');
-      const link = this.#db.prepare('UPDATE posts SET fts_rowid = ? WHERE id = ?');
+      const unfts = this.#sql('DELETE FROM posts_fts WHERE rowid = ?');
+      const fts = this.#sql('INSERT INTO posts_fts (id, folded) VALUES (?, ?)');
+      const link = this.#sql('UPDATE posts SET fts_rowid = ? WHERE id = ?');
       this.#db
         .transaction(() => {
           for (const { post, classification, indexedAt } of posts) {
@@ -103,7 +105,7 @@ export class SqlitePostIndex implements PostIndex {
 
   async get(ids: readonly string[]): Promise<IndexedPost[]> {
     if (ids.length === 0) return [];
-    const stmt = this.#db.prepare('SELECT doc, classification, indexed_at FROM posts WHERE id = ?');
+    const stmt = this.#sql('SELECT doc, classification, indexed_at FROM posts WHERE id = ?');
     const out: IndexedPost[] = [];
     for (const id of ids) {
       const row = stmt.get(id) as Row | undefined;
@@ -116,7 +118,7 @@ export class SqlitePostIndex implements PostIndex {
     try {
       return this.#db
         .transaction(() => {
-          const row = this.#db.prepare('SELECT doc, classification, indexed_at FROM posts WHERE id = ?').get(postId) as
+          const row = this.#sql('SELECT doc, classification, indexed_at FROM posts WHERE id = ?').get(postId) as
             | Row
             | undefined;
           if (!row) return null;
@@ -124,7 +126,7 @@ export class SqlitePostIndex implements PostIndex {
           const known = new Set(post.evidence.map((e) => e.sha256));
           const evidence = [...post.evidence, ...refs.filter((r) => !known.has(r.sha256))].slice(-20);
           const updated = { ...post, evidence };
-          this.#db.prepare('UPDATE posts SET doc = ? WHERE id = ?').run(JSON.stringify(updated), postId);
+          this.#sql('UPDATE posts SET doc = ? WHERE id = ?').run(JSON.stringify(updated), postId);
           return {
             post: updated,
             classification: ClassificationSchema.parse(JSON.parse(row.classification)),
@@ -172,28 +174,26 @@ export class SqlitePostIndex implements PostIndex {
       order = 'bm25(posts_fts)';
     }
     const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-    const total = (this.#db.prepare(`SELECT COUNT(*) AS n ${from}${clause}`).get(...params) as { n: number }).n;
-    const rows = this.#db
-      .prepare(`SELECT p.doc, p.classification, p.indexed_at ${from}${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...params, query.limit, query.offset) as Row[];
+    const total = (this.#sql(`SELECT COUNT(*) AS n ${from}${clause}`).get(...params) as { n: number }).n;
+    const rows = this.#sql(
+      `SELECT p.doc, p.classification, p.indexed_at ${from}${clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    ).all(...params, query.limit, query.offset) as Row[];
     return { items: rows.map(toIndexed), total };
   }
 
   async stats(from: string, to: string, region?: string): Promise<PostStats> {
     const where = `fetched_at >= @from AND fetched_at < @to${region ? ` AND region LIKE @region ESCAPE '\\'` : ''}`;
     const params = { from, to, ...(region ? { region: likePrefix(region) } : {}) };
-    const totals = this.#db
-      .prepare(`SELECT COUNT(*) AS monitored, COALESCE(SUM(flagged), 0) AS flagged FROM posts WHERE ${where}`)
-      .get(params) as { monitored: number; flagged: number };
+    const totals = this.#sql(
+      `SELECT COUNT(*) AS monitored, COALESCE(SUM(flagged), 0) AS flagged FROM posts WHERE ${where}`,
+    ).get(params) as { monitored: number; flagged: number };
     // The grouped expression is one of the fixed column expressions below, never user input.
     const flaggedBy = (expr: string) =>
       Object.fromEntries(
         (
-          this.#db
-            .prepare(
-              `SELECT ${expr} AS k, COUNT(*) AS n FROM posts WHERE ${where} AND flagged = 1 GROUP BY k ORDER BY n DESC, k`,
-            )
-            .all(params) as { k: string | null; n: number }[]
+          this.#sql(
+            `SELECT ${expr} AS k, COUNT(*) AS n FROM posts WHERE ${where} AND flagged = 1 GROUP BY k ORDER BY n DESC, k`,
+          ).all(params) as { k: string | null; n: number }[]
         ).map((r) => [r.k ?? 'unknown', r.n]),
       );
     return {
@@ -206,7 +206,7 @@ export class SqlitePostIndex implements PostIndex {
   }
 
   async count(): Promise<number> {
-    return (this.#db.prepare('SELECT COUNT(*) AS n FROM posts').get() as { n: number }).n;
+    return (this.#sql('SELECT COUNT(*) AS n FROM posts').get() as { n: number }).n;
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { type Role, RoleSchema, type SavedSearch, SavedSearchSchema, type User } from '../domain/index.js';
 import { ConflictError } from '../errors.js';
 import type { LoginResult, UserStore } from '../ports.js';
-import { type Db, migrate, openDb, type SqliteSchema } from './db.js';
+import { type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -62,6 +62,7 @@ interface UserRow {
 /** Users with scrypt password hashes and opaque session tokens (only their hashes are stored). */
 export class SqliteUserStore implements UserStore {
   readonly #db: Db;
+  readonly #sql: ReturnType<typeof statementCache>;
 
   static create(options: { file: string }): SqliteUserStore {
     if (!options.file) throw new TypeError('SqliteUserStore needs a file');
@@ -70,6 +71,7 @@ export class SqliteUserStore implements UserStore {
 
   private constructor(db: Db) {
     this.#db = db;
+    this.#sql = statementCache(db);
     migrate(this.#db, USER_STORE_SCHEMA);
   }
 
@@ -84,11 +86,9 @@ export class SqliteUserStore implements UserStore {
     const hash = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
     const id = `usr_${randomUUID()}`;
     try {
-      this.#db
-        .prepare(
-          'INSERT INTO users (id, username, role, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(id, input.username, input.role, input.displayName ?? null, hash, new Date().toISOString());
+      this.#sql(
+        'INSERT INTO users (id, username, role, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(id, input.username, input.role, input.displayName ?? null, hash, new Date().toISOString());
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ConflictError(`user ${input.username} already exists`);
@@ -99,15 +99,15 @@ export class SqliteUserStore implements UserStore {
   }
 
   async list(): Promise<User[]> {
-    return (this.#db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+    return (this.#sql('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
   }
 
   async count(): Promise<number> {
-    return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+    return (this.#sql('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
   async authenticate(username: string, password: string): Promise<User | null> {
-    const row = this.#db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     // Hash even for unknown users so response time does not reveal which usernames exist.
     const [, n, r, p, salt, expected] = (
       row?.password_hash ?? `scrypt$16384$8$1$${'A'.repeat(24)}$${'A'.repeat(44)}`
@@ -125,14 +125,14 @@ export class SqliteUserStore implements UserStore {
 
   async login(username: string, password: string, now = new Date()): Promise<LoginResult> {
     const key = username.trim().toLowerCase().slice(0, 100);
-    const row = this.#db.prepare('SELECT failures, locked_until FROM login_failures WHERE username = ?').get(key) as
+    const row = this.#sql('SELECT failures, locked_until FROM login_failures WHERE username = ?').get(key) as
       | { failures: number; locked_until: string | null }
       | undefined;
     // A locked name is refused without looking at the password, right or wrong.
     if (row?.locked_until && row.locked_until > now.toISOString()) return { ok: false, lockedUntil: row.locked_until };
     const user = await this.authenticate(username, password);
     if (user) {
-      this.#db.prepare('DELETE FROM login_failures WHERE username = ?').run(key);
+      this.#sql('DELETE FROM login_failures WHERE username = ?').run(key);
       return { ok: true, user };
     }
     // Unknown names are counted and locked too: the answers never tell which accounts exist.
@@ -141,12 +141,10 @@ export class SqliteUserStore implements UserStore {
       failures >= LOGIN_LOCKOUT.failures
         ? new Date(now.getTime() + LOGIN_LOCKOUT.minutes * 60_000).toISOString()
         : null;
-    this.#db
-      .prepare(
-        `INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?)
+    this.#sql(
+      `INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?)
          ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
-      )
-      .run(key, lockedUntil ? 0 : failures, lockedUntil);
+    ).run(key, lockedUntil ? 0 : failures, lockedUntil);
     return { ok: false, lockedUntil };
   }
 
@@ -154,25 +152,26 @@ export class SqliteUserStore implements UserStore {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     const expiresAt = new Date(now + ttlSeconds * 1000).toISOString();
-    this.#db
-      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(tokenHash(token), userId, new Date(now).toISOString(), expiresAt);
-    this.#db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date(now).toISOString());
+    this.#sql('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+      tokenHash(token),
+      userId,
+      new Date(now).toISOString(),
+      expiresAt,
+    );
+    this.#sql('DELETE FROM sessions WHERE expires_at < ?').run(new Date(now).toISOString());
     return { token, expiresAt };
   }
 
   async resolveSession(token: string): Promise<User | null> {
-    const row = this.#db
-      .prepare(
-        `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+    const row = this.#sql(
+      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ?`,
-      )
-      .get(tokenHash(token), new Date().toISOString()) as UserRow | undefined;
+    ).get(tokenHash(token), new Date().toISOString()) as UserRow | undefined;
     return row ? toUser(row) : null;
   }
 
   async revokeSession(token: string): Promise<void> {
-    this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+    this.#sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
   }
 
   async saveSearch(
@@ -191,25 +190,20 @@ export class SqliteUserStore implements UserStore {
     };
     this.#db
       .transaction(() => {
-        const n = this.#db
-          .prepare('SELECT COUNT(*) FROM saved_searches WHERE user_id = ?')
-          .pluck()
-          .get(userId) as number;
+        const n = this.#sql('SELECT COUNT(*) FROM saved_searches WHERE user_id = ?').pluck().get(userId) as number;
         if (n >= MAX_SAVED_SEARCHES) throw new ConflictError(`at most ${MAX_SAVED_SEARCHES} saved searches per user`);
-        const taken = this.#db.prepare('SELECT 1 FROM saved_searches WHERE user_id = ? AND name = ?').get(userId, name);
+        const taken = this.#sql('SELECT 1 FROM saved_searches WHERE user_id = ? AND name = ?').get(userId, name);
         if (taken) throw new ConflictError(`a saved search named ${name} exists`);
-        this.#db
-          .prepare(
-            'INSERT INTO saved_searches (id, user_id, name, target, query, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          )
-          .run(search.id, userId, name, search.target, JSON.stringify(search.query), search.createdAt);
+        this.#sql(
+          'INSERT INTO saved_searches (id, user_id, name, target, query, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(search.id, userId, name, search.target, JSON.stringify(search.query), search.createdAt);
       })
       .immediate();
     return search;
   }
 
   async listSearches(userId: string): Promise<SavedSearch[]> {
-    const rows = this.#db.prepare('SELECT * FROM saved_searches WHERE user_id = ? ORDER BY name').all(userId) as {
+    const rows = this.#sql('SELECT * FROM saved_searches WHERE user_id = ? ORDER BY name').all(userId) as {
       id: string;
       user_id: string;
       name: string;
@@ -230,7 +224,7 @@ export class SqliteUserStore implements UserStore {
   }
 
   async deleteSearch(userId: string, id: string): Promise<boolean> {
-    return this.#db.prepare('DELETE FROM saved_searches WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
+    return this.#sql('DELETE FROM saved_searches WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
   }
 
   async close(): Promise<void> {
