@@ -89,6 +89,8 @@ export async function build(
     caseId,
     as,
     index,
+    cases,
+    dir,
     close: async () => {
       await app.close();
       await cases.close();

@@ -249,6 +249,12 @@ export interface CaseStore {
   /** Opens a case for the post's claim or attaches the post to the open one; idempotent per post. */
   recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }>;
   list(query: CaseListQuery): Promise<{ items: Case[]; total: number }>;
+  /**
+   * A value that changes whenever anything in the store may have changed, by this process or
+   * any other, so that answers can be cached until it does; absent when the store cannot tell
+   * cheaply (Elasticsearch).
+   */
+  changeToken?(): string;
   get(caseId: string): Promise<CaseDetail | null>;
   caseIdOfEscalation(escalationId: string): Promise<string | null>;
   caseIdOfRebuttal(rebuttalId: string): Promise<string | null>;

@@ -21,6 +21,7 @@ import { claimReview } from '../claim-review.js';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authorize, requireUser } from '../plugins/auth.js';
+import { ResponseCache, sendSerialized } from '../response-cache.js';
 import {
   AssignBody,
   AuditList,
@@ -99,6 +100,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
   };
 
   const caseResponse = { 200: CaseView, ...errorResponses };
+  const listCache = new ResponseCache();
 
   app.get(
     '/api/cases',
@@ -110,10 +112,19 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         response: { 200: CaseList, ...errorResponses },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const user = authorize(req, 'GET /api/cases');
       const q = req.query;
-      return ctx.cases.list({
+      const escalatedOnly = user.role === 'police_liaison';
+      // The triage queue is asked for again and again between writes: answers are kept until the
+      // store changes (never for "overdue", which moves with the clock).
+      const token = q.overdue ? undefined : ctx.cases.changeToken?.();
+      const key = token === undefined ? '' : JSON.stringify([escalatedOnly, q]);
+      if (token !== undefined) {
+        const hit = listCache.get(key, token);
+        if (hit !== undefined) return sendSerialized(reply, hit);
+      }
+      const result = await ctx.cases.list({
         ...(q.status ? { status: q.status } : {}),
         ...(q.q ? { q: q.q } : {}),
         ...(q.assignee ? { assignee: q.assignee } : {}),
@@ -125,10 +136,14 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         ...(q.awaiting ? { awaiting: q.awaiting } : {}),
         overdue: q.overdue,
         sort: q.sort,
-        escalatedOnly: user.role === 'police_liaison',
+        escalatedOnly,
         limit: q.limit,
         offset: q.offset,
       });
+      if (token === undefined) return result;
+      const body = JSON.stringify(CaseList.parse(result));
+      listCache.set(key, token, body);
+      return sendSerialized(reply, body);
     },
   );
 

@@ -328,6 +328,16 @@ export class SqliteCaseStore implements CaseStore {
     return { items: rows.map(toCase), total };
   }
 
+  changeToken(): string {
+    // data_version moves when another connection commits; total_changes() counts this
+    // connection's own writes (data_version does not see them).
+    const r = this.#sql('SELECT total_changes() AS t, (SELECT data_version FROM pragma_data_version) AS v').get() as {
+      t: number;
+      v: number;
+    };
+    return `${r.v}.${r.t}`;
+  }
+
   async get(caseId: string): Promise<CaseDetail | null> {
     return this.#detail(caseId);
   }
