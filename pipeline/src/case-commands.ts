@@ -16,7 +16,7 @@ import {
   statusForVerdict,
 } from './domain/index.js';
 import { ConflictError } from './errors.js';
-import type { Actor, CaseCommand, FlaggedPost } from './ports.js';
+import type { Actor, CaseCommand, FlaggedPost, RecordResult } from './ports.js';
 
 export interface CaseState {
   readonly case: Case;
@@ -66,6 +66,33 @@ export function caseIdOf(claimKey: string, postId: string): string {
 export function caseTitleOf(post: Pick<FlaggedPost, 'title' | 'text'>): string {
   const base = (post.title?.trim() || post.text.trim()).replace(/\s+/g, ' ');
   return base.length > 140 ? `${base.slice(0, 139)}…` : base || '(không có nội dung)';
+}
+
+/** The posts' positions by claim key, claims in order of first appearance; every post must be flagged. */
+export function groupByClaim(posts: readonly FlaggedPost[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  posts.forEach((post, i) => {
+    const claimKey = post.classification.claimKey;
+    if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
+    const group = groups.get(claimKey);
+    if (group) group.push(i);
+    else groups.set(claimKey, [i]);
+  });
+  return groups;
+}
+
+/**
+ * The results of a batch in the posts' order; a post given twice is recorded once, and its
+ * second copy reports that it changed nothing.
+ */
+export function inPostOrder(posts: readonly FlaggedPost[], byPost: ReadonlyMap<string, RecordResult>): RecordResult[] {
+  const seen = new Set<string>();
+  return posts.map((p) => {
+    const result = byPost.get(p.postId)!;
+    if (seen.has(p.postId)) return { caseId: result.caseId, created: false, attached: false };
+    seen.add(p.postId);
+    return result;
+  });
 }
 
 /** A new case for a flagged post; the verdict clock starts at detection (`now`). */

@@ -160,6 +160,13 @@ export interface FlaggedPost {
   readonly region?: string | null;
 }
 
+/** What recording a flagged post did: opened its case, attached it, or neither (already there). */
+export interface RecordResult {
+  readonly caseId: string;
+  readonly created: boolean;
+  readonly attached: boolean;
+}
+
 export interface CaseListQuery {
   readonly status?: readonly CaseStatus[];
   readonly q?: string;
@@ -247,7 +254,12 @@ export type CaseCommand =
 
 export interface CaseStore {
   /** Opens a case for the post's claim or attaches the post to the open one; idempotent per post. */
-  recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }>;
+  recordFlaggedPost(post: FlaggedPost): Promise<RecordResult>;
+  /**
+   * The same for a batch of posts: one write and one audit entry per claim ("case_opened" for
+   * the post that opens a case, "post_attached" naming the others). Results in the posts' order.
+   */
+  recordFlaggedPosts(posts: readonly FlaggedPost[]): Promise<RecordResult[]>;
   list(query: CaseListQuery): Promise<{ items: Case[]; total: number }>;
   /**
    * A value that changes whenever anything in the store may have changed, by this process or

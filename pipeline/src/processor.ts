@@ -102,27 +102,35 @@ export class StreamProcessor {
       good.push({ post, classification, indexedAt });
     }
     if (dead.length > 0) await bus.publish(TOPICS.postsDead, dead);
-    if (good.length > 0) await index.upsert(good);
+    const flaggedPosts = good.filter((g) => g.classification.flagged).map((g) => g.post);
+    const byId = new Map(good.map((g) => [g.post.id, g]));
+    // The index and the case store are separate engines: both writes go at once. The batch is
+    // committed on the bus only when both are done, and a redelivered batch changes nothing.
+    const [, results] = await Promise.all([
+      good.length > 0 ? index.upsert(good) : undefined,
+      flaggedPosts.length > 0
+        ? cases.recordFlaggedPosts(
+            flaggedPosts.map((post) => ({
+              postId: post.id,
+              title: post.title ?? '',
+              text: post.text,
+              classification: byId.get(post.id)!.classification,
+              author: post.author,
+              at: post.fetchedAt,
+              reach: reachOf(post.metrics),
+              platform: post.platform,
+              region: post.region,
+            })),
+          )
+        : [],
+    ]);
     let opened = 0;
     let attached = 0;
-    let flagged = 0;
     const evidence: { key: string; value: string }[] = [];
-    for (const { post, classification } of good) {
-      if (!classification.flagged) continue;
-      flagged++;
-      const kind = classification.claimType ?? 'unknown';
+    flaggedPosts.forEach((post, i) => {
+      const result = results[i]!;
+      const kind = byId.get(post.id)!.classification.claimType ?? 'unknown';
       this.stats.flaggedByKind[kind] = (this.stats.flaggedByKind[kind] ?? 0) + 1;
-      const result = await cases.recordFlaggedPost({
-        postId: post.id,
-        title: post.title ?? '',
-        text: post.text,
-        classification,
-        author: post.author,
-        at: post.fetchedAt,
-        reach: reachOf(post.metrics),
-        platform: post.platform,
-        region: post.region,
-      });
       if (result.created) opened++;
       else if (result.attached) attached++;
       if (!post.evidence.some((e) => e.kind === 'screenshot')) {
@@ -138,7 +146,8 @@ export class StreamProcessor {
         });
       }
       log.info({ postId: post.id, caseId: result.caseId, created: result.created }, 'flagged post recorded');
-    }
+    });
+    const flagged = flaggedPosts.length;
     // A flagged post without a screenshot gets one: the evidence worker captures the page.
     if (evidence.length > 0) await bus.publish(TOPICS.evidenceRequests, evidence);
     this.stats.processed += good.length;

@@ -21,6 +21,8 @@ import {
   attachPost,
   type CaseState,
   caseIdOf,
+  groupByClaim,
+  inPostOrder,
   openCase,
   PIPELINE_ACTOR,
   type PosterWrite,
@@ -43,6 +45,7 @@ import type {
   CaseReport,
   CaseStore,
   FlaggedPost,
+  RecordResult,
   Workload,
 } from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
@@ -275,11 +278,35 @@ export class EsCaseStore implements CaseStore {
 
   // ------------------------------------------------------------------ pipeline
 
-  async recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }> {
-    const claimKey = post.classification.claimKey;
-    if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
-    // The case this post opens if it is the claim's first (or the first after a closed case).
-    const ownCaseId = caseIdOf(claimKey, post.postId);
+  async recordFlaggedPost(post: FlaggedPost): Promise<RecordResult> {
+    return (await this.recordFlaggedPosts([post]))[0]!;
+  }
+
+  async recordFlaggedPosts(posts: readonly FlaggedPost[]): Promise<RecordResult[]> {
+    const groups = groupByClaim(posts);
+    const byPost = new Map<string, RecordResult>();
+    // Claims are separate cases: their writes go side by side.
+    await Promise.all(
+      [...groups].map(async ([claimKey, group]) => {
+        const results = await this.#recordClaim(
+          claimKey,
+          group.map((i) => posts[i]!),
+        );
+        for (const [postId, result] of results) byPost.set(postId, result);
+      }),
+    );
+    return inPostOrder(posts, byPost);
+  }
+
+  /**
+   * Opens the claim's case or attaches the posts to the open one, in one conditional write and
+   * one audit entry for the posts attached (plus "case_opened" when the first post opens it).
+   */
+  async #recordClaim(claimKey: string, posts: readonly FlaggedPost[]): Promise<Map<string, RecordResult>> {
+    const unique = [...new Map(posts.map((p) => [p.postId, p])).values()];
+    // The case this claim opens if it has none (or only a closed one): named by its first post.
+    const ownCaseId = caseIdOf(claimKey, unique[0]!.postId);
+    const text = (p: FlaggedPost) => foldText([p.title, p.text].filter(Boolean).join('\n'));
     return this.#guard(async () => {
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         // The claim document names the case that collects the claim's posts: a realtime GET,
@@ -301,33 +328,43 @@ export class EsCaseStore implements CaseStore {
         if (!loaded) {
           // Reserved by the claim document but not written yet (or its writer died): whoever
           // creates it first opens the case; the others attach to it.
-          const opened = { ...openCase(post, new Date(), this.#verdictDeadlineMs), id: caseId };
-          const event = this.#event(
-            caseId,
-            PIPELINE_ACTOR,
-            'case_opened',
-            null,
-            'new',
-            {
-              postId: post.postId,
-              claimKey,
-            },
-            post.at,
-          );
-          const doc = this.#toDoc({ case: opened, corrections: [], escalations: [], rebuttals: [] }, null, {
-            post_ids: [post.postId],
-            platforms: post.platform ? [post.platform] : [],
-            regions: post.region ? [post.region] : [],
-            folded: [foldText([post.title, post.text].filter(Boolean).join('\n'))],
-            pending: [event],
+          const [first, ...rest] = unique as [FlaggedPost, ...FlaggedPost[]];
+          const opened = { ...openCase(first, new Date(), this.#verdictDeadlineMs), id: caseId };
+          const events = [
+            this.#event(
+              caseId,
+              PIPELINE_ACTOR,
+              'case_opened',
+              null,
+              'new',
+              { postId: first.postId, claimKey },
+              first.at,
+            ),
+          ];
+          if (rest.length > 0) events.push(this.#attachedEvent(caseId, 'new', rest));
+          const state: CaseState = {
+            case: rest.reduce(attachPost, opened),
+            corrections: [],
+            escalations: [],
+            rebuttals: [],
+          };
+          const doc = this.#toDoc(state, null, {
+            post_ids: unique.map((p) => p.postId),
+            platforms: unique.reduce<string[]>((all, p) => addTo(all, p.platform), []),
+            regions: unique.reduce<string[]>((all, p) => addTo(all, p.region), []),
+            folded: unique.map(text).slice(-FOLDED_POSTS),
+            pending: events,
           });
           if (!(await this.#createDoc(this.#i.cases, caseId, doc))) continue;
           this.#claimCache.set(claimKey, caseId);
-          await this.#settle([event]);
-          return { caseId, created: true, attached: true };
+          await this.#settle(events);
+          return new Map(unique.map((p, i) => [p.postId, { caseId, created: i === 0, attached: true }] as const));
         }
         const { doc } = loaded;
-        if (doc.post_ids.includes(post.postId)) return { caseId, created: false, attached: false };
+        const fresh = unique.filter((p) => !doc.post_ids.includes(p.postId));
+        if (fresh.length === 0) {
+          return new Map(unique.map((p) => [p.postId, { caseId, created: false, attached: false }] as const));
+        }
         if (doc.status === 'closed') {
           // A closed case takes no more posts: the claim starts a new case.
           await this.#es
@@ -343,32 +380,32 @@ export class EsCaseStore implements CaseStore {
             });
           continue;
         }
-        const event = this.#event(
-          caseId,
-          PIPELINE_ACTOR,
-          'post_attached',
-          doc.status,
-          doc.status,
-          {
-            postId: post.postId,
-          },
-          post.at,
-        );
-        const state: CaseState = { ...doc.state, case: attachPost(doc.state.case, post) };
+        const event = this.#attachedEvent(caseId, doc.status, fresh);
+        const state: CaseState = { ...doc.state, case: fresh.reduce(attachPost, doc.state.case) };
         const updated = this.#toDoc(state, doc, {
-          post_ids: [...doc.post_ids, post.postId],
-          platforms: addTo(doc.platforms, post.platform),
-          regions: addTo(doc.regions, post.region),
-          folded: [...doc.folded, foldText([post.title, post.text].filter(Boolean).join('\n'))].slice(-FOLDED_POSTS),
+          post_ids: [...doc.post_ids, ...fresh.map((p) => p.postId)],
+          platforms: fresh.reduce((all, p) => addTo(all, p.platform), doc.platforms),
+          regions: fresh.reduce((all, p) => addTo(all, p.region), doc.regions),
+          folded: [...doc.folded, ...fresh.map(text)].slice(-FOLDED_POSTS),
           pending: this.#pendingWith(doc, event),
         });
         if (!(await this.#save(updated, loaded))) continue;
         this.#claimCache.set(claimKey, caseId);
         await this.#settle([event]);
-        return { caseId, created: false, attached: true };
+        const attached = new Set(fresh.map((p) => p.postId));
+        return new Map(
+          unique.map((p) => [p.postId, { caseId, created: false, attached: attached.has(p.postId) }] as const),
+        );
       }
       throw new StorageError(`case of claim ${claimKey}: too many concurrent changes, retry`);
     });
+  }
+
+  /** The audit entry of posts attached to a case in one write. */
+  #attachedEvent(caseId: string, status: CaseStatus, posts: readonly FlaggedPost[]): PendingEvent {
+    const last = posts[posts.length - 1]!;
+    const data = posts.length === 1 ? { postId: last.postId } : { postIds: posts.map((p) => p.postId) };
+    return this.#event(caseId, PIPELINE_ACTOR, 'post_attached', status, status, data, last.at);
   }
 
   // ------------------------------------------------------------------ reads

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { auditHash, GENESIS_HASH, verifyChain } from '../audit-chain.js';
-import { caseIdOf, caseTitleOf, OPEN_ESCALATION, PIPELINE_ACTOR, posterIdOf } from '../case-commands.js';
+import {
+  attachPost,
+  groupByClaim,
+  inPostOrder,
+  OPEN_ESCALATION,
+  openCase,
+  PIPELINE_ACTOR,
+  posterIdOf,
+} from '../case-commands.js';
 import {
   type Awaiting,
   type Case,
@@ -10,7 +18,6 @@ import {
   canTransition,
   type Escalation,
   type Poster,
-  priorityOf,
   type Rebuttal,
   statusForVerdict,
 } from '../domain/index.js';
@@ -23,6 +30,7 @@ import type {
   CaseReport,
   CaseStore,
   FlaggedPost,
+  RecordResult,
   Workload,
 } from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
@@ -205,72 +213,112 @@ export class SqliteCaseStore implements CaseStore {
     migrate(this.#db, CASE_STORE_SCHEMA);
   }
 
-  async recordFlaggedPost(post: FlaggedPost): Promise<{ caseId: string; created: boolean; attached: boolean }> {
-    const claimKey = post.classification.claimKey;
-    if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
+  async recordFlaggedPost(post: FlaggedPost): Promise<RecordResult> {
+    return (await this.recordFlaggedPosts([post]))[0]!;
+  }
+
+  async recordFlaggedPosts(posts: readonly FlaggedPost[]): Promise<RecordResult[]> {
+    const groups = groupByClaim(posts);
     return this.#write(() => {
+      const byPost = new Map<string, RecordResult>();
+      for (const [claimKey, group] of groups)
+        this.#recordClaim(
+          claimKey,
+          group.map((i) => posts[i]!),
+          byPost,
+        );
+      return inPostOrder(posts, byPost);
+    });
+  }
+
+  /**
+   * Opens the claim's case or attaches the posts to the open one: one update and one audit
+   * entry for the posts attached (plus "case_opened" when the first post opens it).
+   */
+  #recordClaim(claimKey: string, posts: readonly FlaggedPost[], byPost: Map<string, RecordResult>): void {
+    const fresh: FlaggedPost[] = [];
+    for (const post of posts) {
+      if (byPost.has(post.postId)) continue; // twice in one batch
       const known = this.#sql('SELECT case_id FROM case_posts WHERE post_id = ?').get(post.postId) as
         | { case_id: string }
         | undefined;
-      if (known) return { caseId: known.case_id, created: false, attached: false };
-
-      const open = this.#sql(
-        `SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
-      ).get(claimKey) as CaseRow | undefined;
-      const text = ftsText(post.title, post.text);
-      const reach = post.reach ?? 0;
-      if (open) {
-        const newReach = Math.max(open.reach, reach);
-        this.#sql(
-          `UPDATE cases SET post_count = post_count + 1, score = MAX(score, ?), version = version + 1,
-               updated_at = ?, reach = ?, priority = ? WHERE id = ?`,
-        ).run(post.classification.score, post.at, newReach, priorityOf(open.claim_type, newReach), open.id);
-        this.#sql(
-          'INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)',
-        ).run(post.postId, open.id, post.at, post.platform ?? null, post.region ?? null);
-        this.#sql('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(open.id, text);
-        this.#appendAudit(
-          open.id,
-          PIPELINE_ACTOR,
-          'post_attached',
-          open.status,
-          open.status,
-          { postId: post.postId },
-          post.at,
-        );
-        return { caseId: open.id, created: false, attached: true };
+      if (known) byPost.set(post.postId, { caseId: known.case_id, created: false, attached: false });
+      else {
+        byPost.set(post.postId, { caseId: '', created: false, attached: true }); // case id below
+        fresh.push(post);
       }
+    }
+    if (fresh.length === 0) return;
 
-      const caseId = caseIdOf(claimKey, post.postId);
-      const title = caseTitleOf(post);
+    let open = this.#sql(
+      `SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
+    ).get(claimKey) as CaseRow | undefined;
+    let attach = fresh;
+    if (!open) {
+      const first = fresh[0]!;
+      const opened = openCase(first, new Date(), this.#verdictDeadlineMs);
       this.#sql(
         `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at,
              reach, priority, verdict_due_at)
            VALUES (?, 'new', 1, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
       ).run(
-        caseId,
+        opened.id,
         claimKey,
-        post.classification.claimType,
-        title,
-        post.classification.score,
-        post.at,
-        post.at,
-        reach,
-        priorityOf(post.classification.claimType, reach),
+        opened.claimType,
+        opened.title,
+        opened.score,
+        opened.createdAt,
+        opened.updatedAt,
+        opened.reach,
+        opened.priority,
         // The clock starts when the inspectorate detects the post, not when it was published.
-        new Date(Date.now() + this.#verdictDeadlineMs).toISOString(),
+        opened.verdictDueAt,
       );
-      this.#sql('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)').run(
-        post.postId,
-        caseId,
-        post.at,
-        post.platform ?? null,
-        post.region ?? null,
+      this.#linkPost(opened.id, first);
+      this.#appendAudit(
+        opened.id,
+        PIPELINE_ACTOR,
+        'case_opened',
+        null,
+        'new',
+        { postId: first.postId, claimKey },
+        first.at,
       );
-      this.#sql('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(caseId, text);
-      this.#appendAudit(caseId, PIPELINE_ACTOR, 'case_opened', null, 'new', { postId: post.postId, claimKey }, post.at);
-      return { caseId, created: true, attached: true };
-    });
+      byPost.set(first.postId, { caseId: opened.id, created: true, attached: true });
+      open = this.#sql('SELECT * FROM cases WHERE id = ?').get(opened.id) as CaseRow;
+      attach = fresh.slice(1);
+    }
+    const caseId = open.id;
+    for (const post of attach) byPost.set(post.postId, { caseId, created: false, attached: true });
+    if (attach.length === 0) return;
+
+    const before = toCase(open);
+    const after = attach.reduce(attachPost, before);
+    this.#sql(
+      `UPDATE cases SET post_count = ?, score = ?, version = ?, updated_at = ?, reach = ?, priority = ? WHERE id = ?`,
+    ).run(after.postCount, after.score, after.version, after.updatedAt, after.reach, after.priority, caseId);
+    for (const post of attach) this.#linkPost(caseId, post);
+    const last = attach[attach.length - 1]!;
+    this.#appendAudit(
+      caseId,
+      PIPELINE_ACTOR,
+      'post_attached',
+      open.status,
+      open.status,
+      attach.length === 1 ? { postId: last.postId } : { postIds: attach.map((p) => p.postId) },
+      last.at,
+    );
+  }
+
+  #linkPost(caseId: string, post: FlaggedPost): void {
+    this.#sql('INSERT INTO case_posts (post_id, case_id, attached_at, platform, region) VALUES (?, ?, ?, ?, ?)').run(
+      post.postId,
+      caseId,
+      post.at,
+      post.platform ?? null,
+      post.region ?? null,
+    );
+    this.#sql('INSERT INTO cases_fts (case_id, folded) VALUES (?, ?)').run(caseId, ftsText(post.title, post.text));
   }
 
   async list(query: CaseListQuery): Promise<{ items: Case[]; total: number }> {

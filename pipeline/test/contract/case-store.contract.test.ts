@@ -98,6 +98,54 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
     await store.close();
   });
 
+  it('records a batch: one write and one audit entry per claim, duplicates and known posts once', async () => {
+    const { store } = await open();
+    const known = await store.recordFlaggedPost(
+      flagged('p_known', 'Tiêm vắc xin Covid xong bị vô sinh, đừng cho con đi tiêm'),
+    );
+    const lockdown = (id: string) => flagged(id);
+    const vaccine = (id: string) => flagged(id, 'tiem vac xin covid xong bi vo sinh, dung cho con di tiem');
+    const batch = [
+      lockdown('p_1'),
+      vaccine('p_known'),
+      lockdown('p_2'),
+      vaccine('p_3'),
+      lockdown('p_1'),
+      lockdown('p_4'),
+    ];
+    const results = await store.recordFlaggedPosts(batch);
+    const opened = results[0]!.caseId;
+    expect(results).toEqual([
+      { caseId: opened, created: true, attached: true },
+      { caseId: known.caseId, created: false, attached: false },
+      { caseId: opened, created: false, attached: true },
+      { caseId: known.caseId, created: false, attached: true },
+      { caseId: opened, created: false, attached: false }, // p_1 again in the same batch
+      { caseId: opened, created: false, attached: true },
+    ]);
+    const lock = (await store.get(opened))!;
+    expect(lock.postIds.sort()).toEqual(['p_1', 'p_2', 'p_4']);
+    expect(lock.case.postCount).toBe(3);
+    expect((await store.audit(opened)).map((e) => [e.action, e.data])).toEqual([
+      ['case_opened', { postId: 'p_1', claimKey: lock.case.claimKey }],
+      ['post_attached', { postIds: ['p_2', 'p_4'] }],
+    ]);
+    const vax = (await store.get(known.caseId))!;
+    expect(vax.postIds.sort()).toEqual(['p_3', 'p_known']);
+    expect((await store.audit(known.caseId)).map((e) => [e.action, e.data])).toEqual([
+      ['case_opened', { postId: 'p_known', claimKey: vax.case.claimKey }],
+      ['post_attached', { postId: 'p_3' }],
+    ]);
+    // The same batch delivered again changes nothing.
+    const again = await store.recordFlaggedPosts(batch);
+    expect(again.every((r) => !r.created && !r.attached)).toBe(true);
+    expect((await store.get(opened))!.case.version).toBe(lock.case.version);
+    expect((await store.audit(opened)).length + (await store.audit(known.caseId)).length).toBe(4);
+    expect((await store.verifyAudit()).ok).toBe(true);
+    expect(await store.recordFlaggedPosts([])).toEqual([]);
+    await store.close();
+  });
+
   it('enforces the workflow and versions', async () => {
     const { store } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
