@@ -214,7 +214,28 @@ export const CASE_STORE_INDICES: readonly IndexSpec[] = [
     version: 1,
     mappings: { dynamic: 'strict', properties: { seq: { type: 'long' } } },
   },
+  {
+    // One document: the end of the audit chain and the entries of the last block reserved.
+    name: 'audit-head',
+    version: 1,
+    mappings: {
+      dynamic: 'strict',
+      properties: { seq: { type: 'long' }, hash: { type: 'keyword', index: false }, block: stored },
+    },
+  },
 ];
+
+/** The id of the chain's head document. */
+const HEAD_ID = 'head';
+/** Most audit entries one block (one head write, one bulk) takes. */
+const BLOCK_EVENTS = 1_000;
+
+/** The end of the audit chain, and the block of entries whose reservation made it the end. */
+interface ChainHead {
+  seq: number;
+  hash: string;
+  block: AuditDoc[];
+}
 
 const SORTS: Record<NonNullable<CaseListQuery['sort']>, estypes.Sort> = {
   updated: [{ updated_at: 'desc' }, { id: 'asc' }],
@@ -243,11 +264,13 @@ export class EsCaseStore implements CaseStore {
   readonly #prefix: string;
   readonly #verdictDeadlineMs: number;
   readonly #graceMs: number;
-  readonly #i: Record<'cases' | 'claims' | 'posters' | 'audit' | 'cursors', string>;
-  /** Last audit entry this process knows of; a failed create means someone appended since. */
-  #head: { seq: number; hash: string } | null = null;
-  /** Appends of this process go one after another (they would only race each other). */
-  #appending: Promise<unknown> = Promise.resolve();
+  readonly #i: Record<'cases' | 'claims' | 'posters' | 'audit' | 'cursors' | 'head', string>;
+  /** The chain's head as this process last wrote or read it; a failed conditional write means someone appended since. */
+  #head: { head: ChainHead; seqNo: number; primaryTerm: number } | null = null;
+  /** Audit entries waiting for the next block, with whoever waits for them. */
+  readonly #queue: { events: readonly PendingEvent[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  /** The block being appended, if any (one at a time per process: they would only race). */
+  #flushing: Promise<void> | null = null;
   #dirty = new Set<string>();
   #lastSweep = 0;
   /** Audit entries this process appended (so its next write of the case drops them). */
@@ -272,8 +295,8 @@ export class EsCaseStore implements CaseStore {
     this.#prefix = options.prefix ?? '';
     this.#verdictDeadlineMs = hours * 3_600_000;
     this.#graceMs = options.pendingGraceMs ?? 30_000;
-    const [cases, claims, posters, audit, cursors] = CASE_STORE_INDICES.map((s) => aliasOf(this.#prefix, s));
-    this.#i = { cases: cases!, claims: claims!, posters: posters!, audit: audit!, cursors: cursors! };
+    const [cases, claims, posters, audit, cursors, head] = CASE_STORE_INDICES.map((s) => aliasOf(this.#prefix, s));
+    this.#i = { cases: cases!, claims: claims!, posters: posters!, audit: audit!, cursors: cursors!, head: head! };
   }
 
   // ------------------------------------------------------------------ pipeline
@@ -312,14 +335,19 @@ export class EsCaseStore implements CaseStore {
         // The claim document names the case that collects the claim's posts: a realtime GET,
         // so two workers with the first two posts of a new claim agree on one case.
         const cachedId = this.#claimCache.get(claimKey);
-        const claim = cachedId
-          ? null
-          : await this.#es.get<{ case_id: string }>({ index: this.#i.claims, id: claimKey }, { ignore: [404] });
+        // A claim not seen here is most often new: reserving it first saves a read, and a claim
+        // just reserved has no case yet (it is opened below under the reserved id).
+        const reserved =
+          !cachedId && attempt === 0 && (await this.#createDoc(this.#i.claims, claimKey, { case_id: ownCaseId }));
+        const claim =
+          cachedId || reserved
+            ? null
+            : await this.#es.get<{ case_id: string }>({ index: this.#i.claims, id: claimKey }, { ignore: [404] });
         if (claim && (!claim.found || !claim._source)) {
           if (!(await this.#createDoc(this.#i.claims, claimKey, { case_id: ownCaseId }))) continue;
         }
         const caseId = cachedId ?? claim?._source?.case_id ?? ownCaseId;
-        const loaded = await this.#load(caseId, true);
+        const loaded = reserved ? null : await this.#load(caseId, true);
         if (cachedId && (!loaded || loaded.doc.status === 'closed')) {
           // The cache may be behind: ask the claim document again.
           this.#claimCache.delete(claimKey);
@@ -804,7 +832,7 @@ export class EsCaseStore implements CaseStore {
   }
 
   async close(): Promise<void> {
-    await this.#appending.catch(() => {});
+    await this.#flushing;
     await this.#es.close();
   }
 
@@ -1047,51 +1075,132 @@ export class EsCaseStore implements CaseStore {
     return [...doc.pending.filter((p) => !this.#appended.has(p.eventId)), event];
   }
 
-  /** Appends entries to the chain, in order, one at a time for this process. */
+  /**
+   * Appends entries to the chain, in order. Entries asked for while a block is being written go
+   * together in the next block (group commit): a block is one conditional write of the head and
+   * one bulk, however many entries it holds.
+   */
   #append(events: readonly PendingEvent[]): Promise<void> {
-    const run = this.#appending.then(async () => {
-      for (const e of events) await this.#appendOne(e);
-    });
-    this.#appending = run.catch(() => {});
-    return run;
+    if (events.length === 0) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.#queue.push({ events, resolve, reject }));
+    this.#flushing ??= this.#flush();
+    return done;
   }
 
-  async #appendOne(e: PendingEvent): Promise<void> {
-    let head = this.#head ?? (await this.#probe(await this.#lastEntry()));
-    for (let attempt = 0; attempt < 1_000; attempt++) {
-      const seq = head.seq + 1;
-      const event = {
-        seq,
-        caseId: e.caseId,
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        fromStatus: e.fromStatus,
-        toStatus: e.toStatus,
-        data: e.data,
-      };
-      const hash = auditHash(head.hash, event);
-      const doc: AuditDoc = {
-        seq,
-        event_id: e.eventId,
-        case_id: e.caseId,
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        data: e.data,
-        prev_hash: head.hash,
-        hash,
-      };
-      if (await this.#createDoc(this.#i.audit, String(seq), doc)) {
-        this.#head = { seq, hash };
-        return;
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        let n = 0;
+        let size = 0;
+        while (n < this.#queue.length && (n === 0 || size + this.#queue[n]!.events.length <= BLOCK_EVENTS)) {
+          size += this.#queue[n]!.events.length;
+          n++;
+        }
+        const waiting = this.#queue.splice(0, n);
+        try {
+          await this.#appendBlock(waiting.flatMap((w) => w.events));
+          for (const w of waiting) w.resolve();
+        } catch (err) {
+          this.#head = null;
+          for (const w of waiting) w.reject(err);
+        }
       }
-      // Another process took this number: walk to the end of the chain and try after it.
-      head = await this.#probe(head);
+    } finally {
+      this.#flushing = null;
+    }
+  }
+
+  /**
+   * Reserves the next sequence numbers for `events` by a conditional write of the head (which
+   * holds the entries themselves), then creates the entries. Of two appenders only one moves
+   * the head from a given state, so numbers are never taken twice; an appender that died after
+   * its reservation leaves its entries in the head, and the next one to read the head writes them.
+   */
+  async #appendBlock(events: readonly PendingEvent[]): Promise<void> {
+    for (let attempt = 0; attempt < 1_000; attempt++) {
+      const current = this.#head ?? (await this.#readHead());
+      let { seq, hash } = current.head;
+      const block: AuditDoc[] = events.map((e) => {
+        seq++;
+        const event = {
+          seq,
+          caseId: e.caseId,
+          at: e.at,
+          actor: e.actor,
+          action: e.action,
+          fromStatus: e.fromStatus,
+          toStatus: e.toStatus,
+          data: e.data,
+        };
+        const prev = hash;
+        hash = auditHash(prev, event);
+        return {
+          seq,
+          event_id: e.eventId,
+          case_id: e.caseId,
+          at: e.at,
+          actor: e.actor,
+          action: e.action,
+          from_status: e.fromStatus,
+          to_status: e.toStatus,
+          data: e.data,
+          prev_hash: prev,
+          hash,
+        };
+      });
+      const head: ChainHead = { seq, hash, block };
+      let res: estypes.WriteResponseBase;
+      try {
+        res = await this.#es.index({
+          index: this.#i.head,
+          id: HEAD_ID,
+          document: head,
+          if_seq_no: current.seqNo,
+          if_primary_term: current.primaryTerm,
+        });
+      } catch (err) {
+        this.#head = null;
+        if (isConflict(err)) continue; // someone appended since: read the head again
+        throw err;
+      }
+      this.#head = { head, seqNo: res._seq_no!, primaryTerm: res._primary_term! };
+      await this.#writeBlock(block);
+      return;
     }
     throw new StorageError('could not append to the audit log: too many concurrent appends');
+  }
+
+  /** The head, with its block written (its appender may have died before writing it). */
+  async #readHead(): Promise<{ head: ChainHead; seqNo: number; primaryTerm: number }> {
+    for (;;) {
+      const got = await this.#es.get<ChainHead>({ index: this.#i.head, id: HEAD_ID }, { ignore: [404] });
+      if (got.found && got._source) {
+        await this.#writeBlock(got._source.block);
+        return { head: got._source, seqNo: got._seq_no!, primaryTerm: got._primary_term! };
+      }
+      // No head yet: a chain written before there was one (or none), walked to its end.
+      const last = await this.#probe(await this.#lastEntry());
+      const head: ChainHead = { seq: last.seq, hash: last.hash, block: [] };
+      try {
+        const res = await this.#es.create({ index: this.#i.head, id: HEAD_ID, document: head });
+        return { head, seqNo: res._seq_no!, primaryTerm: res._primary_term! };
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+  }
+
+  /** Creates a reserved block's entries; one already there is the same entry, written by another process. */
+  async #writeBlock(block: readonly AuditDoc[]): Promise<void> {
+    if (block.length === 0) return;
+    const res = await this.#es.bulk({
+      operations: block.flatMap((doc) => [{ create: { _index: this.#i.audit, _id: String(doc.seq) } }, doc]),
+    });
+    this.#dirty.add(this.#i.audit);
+    const failed = res.items.find((item) => item.create?.error && item.create.status !== 409);
+    if (failed) {
+      throw new StorageError(`could not write audit entry ${failed.create!._id}: ${failed.create!.error!.reason}`);
+    }
   }
 
   /** The newest entry searchable now (a refresh makes every created entry searchable). */
@@ -1125,6 +1234,8 @@ export class EsCaseStore implements CaseStore {
   async #sweep(force: boolean): Promise<void> {
     if (!force && Date.now() - this.#lastSweep < 60_000) return;
     this.#lastSweep = Date.now();
+    // A block reserved by an appender that died is written first: its entries are not missing.
+    this.#head = await this.#readHead();
     await this.#fresh(this.#i.cases, true);
     const cutoff = new Date(Date.now() - this.#graceMs).toISOString();
     for await (const hit of this.#scan({ range: { pending_since: { lte: cutoff } } })) {

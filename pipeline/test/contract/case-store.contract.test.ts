@@ -124,14 +124,14 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
       { caseId: opened, created: false, attached: true },
     ]);
     const lock = (await store.get(opened))!;
-    expect(lock.postIds.sort()).toEqual(['p_1', 'p_2', 'p_4']);
+    expect([...lock.postIds].sort()).toEqual(['p_1', 'p_2', 'p_4']);
     expect(lock.case.postCount).toBe(3);
     expect((await store.audit(opened)).map((e) => [e.action, e.data])).toEqual([
       ['case_opened', { postId: 'p_1', claimKey: lock.case.claimKey }],
       ['post_attached', { postIds: ['p_2', 'p_4'] }],
     ]);
     const vax = (await store.get(known.caseId))!;
-    expect(vax.postIds.sort()).toEqual(['p_3', 'p_known']);
+    expect([...vax.postIds].sort()).toEqual(['p_3', 'p_known']);
     expect((await store.audit(known.caseId)).map((e) => [e.action, e.data])).toEqual([
       ['case_opened', { postId: 'p_known', claimKey: vax.case.claimKey }],
       ['post_attached', { postId: 'p_3' }],
