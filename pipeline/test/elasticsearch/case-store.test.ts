@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { classify } from '@kc/classifier';
 import { afterAll, describe, expect, it } from 'vitest';
+import { auditHash } from '../../src/audit-chain.js';
 import { type Actor, CASE_STORE_INDICES, EsCaseStore, type IndexSpec, migrateIndices } from '../../src/index.js';
 
 const node = process.env.ELASTICSEARCH_URL;
@@ -69,6 +70,95 @@ describe('EsCaseStore: a change whose audit entry was never appended', () => {
     expect(await again.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
     await again.drop();
     await again.close();
+  });
+});
+
+describe('EsCaseStore: the audit chain written in blocks', () => {
+  it('writes the block of an appender that died after reserving it, once, before anything after it', async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}-`;
+    const store = await EsCaseStore.create({ node, prefix });
+    const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
+    await store.close();
+
+    // Another process reserved entries 2 and 3 (the head moved) and died before creating them.
+    const head = (await es.get<{ seq: number; hash: string }>({ index: `${prefix}audit-head`, id: 'head' }))._source!;
+    expect(head.seq).toBe(1);
+    let hash = head.hash;
+    const block = [2, 3].map((seq) => {
+      const event = {
+        seq,
+        caseId,
+        at: new Date().toISOString(),
+        actor: 'phantich',
+        action: 'comment',
+        fromStatus: 'new' as const,
+        toStatus: 'new' as const,
+        data: { text: `ghi chú ${seq}` },
+      };
+      const prev = hash;
+      hash = auditHash(prev, event);
+      return {
+        seq,
+        event_id: randomUUID(),
+        case_id: caseId,
+        at: event.at,
+        actor: event.actor,
+        action: event.action,
+        from_status: event.fromStatus,
+        to_status: event.toStatus,
+        data: event.data,
+        prev_hash: prev,
+        hash,
+      };
+    });
+    await es.index({ index: `${prefix}audit-head`, id: 'head', document: { seq: 3, hash, block }, refresh: true });
+    await es.indices.refresh({ index: `${prefix}audit` });
+    expect((await es.count({ index: `${prefix}audit` })).count).toBe(1);
+
+    // The next appender writes them before its own entry, which follows them in the chain.
+    const next = await EsCaseStore.create({ node, prefix });
+    await next.apply(caseId, { action: 'assign', assignee: 'phantich' }, analyst);
+    expect((await next.audit(caseId)).map((e) => [e.seq, e.action])).toEqual([
+      [1, 'case_opened'],
+      [2, 'comment'],
+      [3, 'comment'],
+      [4, 'assign'],
+    ]);
+    expect(await next.verifyAudit()).toMatchObject({ ok: true, entries: 4 });
+    await next.drop();
+    await next.close();
+  });
+
+  it('keeps one chain while two stores append side by side, each entry once', async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}-`;
+    const a = await EsCaseStore.create({ node, prefix });
+    const b = await EsCaseStore.create({ node, prefix });
+    const claim = (n: number) => `Tin nội bộ: bệnh viện huyện ${n} giấu ${n} ca tử vong vì Covid, không công bố`;
+    const batch = (store: EsCaseStore, from: number) =>
+      store.recordFlaggedPosts(
+        Array.from({ length: 30 }, (_, i) => {
+          const t = claim(from + i);
+          return {
+            postId: `p_${from + i}`,
+            title: '',
+            text: t,
+            classification: classify(t),
+            author: null,
+            at: new Date().toISOString(),
+          };
+        }),
+      );
+    // Overlapping batches: posts 20–29 reach both stores at once.
+    const [ra, rb] = await Promise.all([batch(a, 0), batch(b, 20)]);
+    const cases = new Set([...ra, ...rb].map((r) => r.caseId));
+    expect(cases.size).toBe(50);
+    expect([...ra, ...rb].filter((r) => r.created)).toHaveLength(50);
+    expect(await a.verifyAudit()).toMatchObject({ ok: true, entries: 50 });
+    await es.indices.refresh({ index: `${prefix}audit` });
+    const ids = await es.search<{ event_id: string }>({ index: `${prefix}audit`, size: 100, _source: ['event_id'] });
+    expect(new Set(ids.hits.hits.map((h) => h._source!.event_id)).size).toBe(50);
+    await a.drop();
+    await Promise.all([a.close(), b.close()]);
   });
 });
 
