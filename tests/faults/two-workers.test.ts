@@ -2,7 +2,15 @@ import { Client } from '@elastic/elasticsearch';
 import { KafkaBus, type Post, TOPICS } from '@kc/pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Child, scaleOutEnv, tempDataDir, waitFor } from '../helpers/app-process.js';
-import { expectExactlyOnce, healthUrl, makePosts, processedBy, publishPosts, startWorker } from '../helpers/stream.js';
+import {
+  expectExactlyOnce,
+  healthUrl,
+  makePosts,
+  processedBy,
+  publishPosts,
+  startWorker,
+  waitForGroup,
+} from '../helpers/stream.js';
 
 type Worker = Child;
 
@@ -28,13 +36,15 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
     const index = `${env.KC_ES_PREFIX!}posts`;
     const publish = (posts: Post[]) => publishPosts(bus, posts);
     try {
-      const first = makePosts(0, 4_000);
-      const second = makePosts(4_000, 4_000);
-      await publish(first);
-
+      // Enough posts that A is still at work when it is killed (a worker does several thousand
+      // a second), published once both workers share the partitions.
+      const first = makePosts(0, 30_000);
+      const second = makePosts(30_000, 4_000);
       const a = startWorker(env);
       const b = startWorker(env);
       workers.push(a, b);
+      await waitForGroup(env, 2);
+      await publish(first);
       await waitFor('worker A to process part of the stream', async () => processedBy(a) >= 500, 90_000);
       a.child.kill('SIGKILL');
       expect(await a.exited).toBeNull();
@@ -77,7 +87,8 @@ describe('scale-out: two pipeline workers, one killed mid-stream', () => {
     const env: Record<string, string> = { ...scaleOutEnv('t'), KC_DATA_DIR: tempDataDir('kc-workers-') };
     const bus = await KafkaBus.create({ brokers: env.KAFKA_BROKERS!.split(','), prefix: env.KC_KAFKA_PREFIX! });
     try {
-      const posts = makePosts(0, 6_000);
+      // Enough that the worker is still at work at its first progress line (every 2 s).
+      const posts = makePosts(0, 30_000);
       await publishPosts(bus, posts);
       const a = startWorker(env);
       workers.push(a);

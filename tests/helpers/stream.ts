@@ -7,8 +7,9 @@ import { Classifier } from '@kc/classifier';
 import { loadConfig, openStores, storeOptions } from '@kc/infra';
 import type { Bus, CaseDetail, IndexedPost, Post } from '@kc/pipeline';
 import { postId, TOPICS } from '@kc/pipeline';
+import { Kafka, logLevel } from 'kafkajs';
 import { expect } from 'vitest';
-import { type Child, spawnTsx } from './app-process.js';
+import { type Child, spawnTsx, waitFor } from './app-process.js';
 
 export const PLACES = [
   'Pleiku',
@@ -87,6 +88,30 @@ export function startWorker(env: Record<string, string>): Child {
 export function processedBy(w: Child): number {
   const all = [...w.output().matchAll(/: (\d+) bài · /g)];
   return all.length > 0 ? Number(all[all.length - 1]![1]) : 0;
+}
+
+/**
+ * Waits until `members` consumers are in the pipeline's consumer group and it is stable, so that
+ * posts published next are shared between them (a worker that joins late may find the stream done).
+ */
+export async function waitForGroup(env: Record<string, string>, members: number): Promise<void> {
+  const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const groupId = `${env.KC_KAFKA_PREFIX ?? ''}pipeline`;
+    await waitFor(
+      `${members} workers in consumer group ${groupId}`,
+      async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        const g = groups[0];
+        return g?.state === 'Stable' && g.members.length === members;
+      },
+      60_000,
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The worker's /readyz address, from its start-up line. */

@@ -81,9 +81,32 @@ export async function ensureIndices(es: Client, prefix: string, specs: readonly 
       }
       await create(es, prefix, spec, true);
     }
+    // Another process may have created them a moment ago: reads fail until their shards start
+    // (the cluster reports the shard active a moment before it takes a realtime GET).
+    await es.cluster.health({
+      index: specs.map((spec) => aliasOf(prefix, spec)),
+      wait_for_status: 'yellow',
+      timeout: '30s',
+    });
+    for (const spec of specs) await readable(es, aliasOf(prefix, spec));
   } catch (err) {
     if (err instanceof StorageError) throw err;
     throw new StorageError('could not prepare the Elasticsearch indices', err);
+  }
+}
+
+/** Waits (up to 30 s) until the index answers a realtime GET. */
+async function readable(es: Client, index: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await es.get({ index, id: '_readable' }, { ignore: [404] });
+      return;
+    } catch (err) {
+      const starting = err instanceof errors.ResponseError && err.statusCode === 503;
+      if (!starting || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
