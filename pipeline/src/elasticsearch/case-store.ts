@@ -306,16 +306,20 @@ export class EsCaseStore implements CaseStore {
   }
 
   async recordFlaggedPosts(posts: readonly FlaggedPost[]): Promise<RecordResult[]> {
-    const groups = groupByClaim(posts);
+    const claims = [...groupByClaim(posts)].map(([claimKey, group]) => ({
+      claimKey,
+      // A post given twice in a batch is recorded once.
+      posts: [...new Map(group.map((i) => [posts[i]!.postId, posts[i]!])).values()],
+    }));
     const byPost = new Map<string, RecordResult>();
-    // Claims are separate cases: their writes go side by side.
+    const unseen = claims.filter((c) => !this.#claimCache.has(c.claimKey));
+    const seen = claims.filter((c) => this.#claimCache.has(c.claimKey));
+    // Claims new to this process are most often new claims: opened together, in two bulks.
+    const rest = unseen.length > 1 ? await this.#guard(() => this.#openClaims(unseen, byPost)) : unseen;
+    // The others, one conditional write each, side by side (they are separate cases).
     await Promise.all(
-      [...groups].map(async ([claimKey, group]) => {
-        const results = await this.#recordClaim(
-          claimKey,
-          group.map((i) => posts[i]!),
-        );
-        for (const [postId, result] of results) byPost.set(postId, result);
+      [...seen, ...rest].map(async (c) => {
+        for (const [postId, result] of await this.#recordClaim(c.claimKey, c.posts)) byPost.set(postId, result);
       }),
     );
     return inPostOrder(posts, byPost);
@@ -329,7 +333,6 @@ export class EsCaseStore implements CaseStore {
     const unique = [...new Map(posts.map((p) => [p.postId, p])).values()];
     // The case this claim opens if it has none (or only a closed one): named by its first post.
     const ownCaseId = caseIdOf(claimKey, unique[0]!.postId);
-    const text = (p: FlaggedPost) => foldText([p.title, p.text].filter(Boolean).join('\n'));
     return this.#guard(async () => {
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         // The claim document names the case that collects the claim's posts: a realtime GET,
@@ -356,37 +359,11 @@ export class EsCaseStore implements CaseStore {
         if (!loaded) {
           // Reserved by the claim document but not written yet (or its writer died): whoever
           // creates it first opens the case; the others attach to it.
-          const [first, ...rest] = unique as [FlaggedPost, ...FlaggedPost[]];
-          const opened = { ...openCase(first, new Date(), this.#verdictDeadlineMs), id: caseId };
-          const events = [
-            this.#event(
-              caseId,
-              PIPELINE_ACTOR,
-              'case_opened',
-              null,
-              'new',
-              { postId: first.postId, claimKey },
-              first.at,
-            ),
-          ];
-          if (rest.length > 0) events.push(this.#attachedEvent(caseId, 'new', rest));
-          const state: CaseState = {
-            case: rest.reduce(attachPost, opened),
-            corrections: [],
-            escalations: [],
-            rebuttals: [],
-          };
-          const doc = this.#toDoc(state, null, {
-            post_ids: unique.map((p) => p.postId),
-            platforms: unique.reduce<string[]>((all, p) => addTo(all, p.platform), []),
-            regions: unique.reduce<string[]>((all, p) => addTo(all, p.region), []),
-            folded: unique.map(text).slice(-FOLDED_POSTS),
-            pending: events,
-          });
+          const { doc, events } = this.#newCase(caseId, claimKey, unique);
           if (!(await this.#createDoc(this.#i.cases, caseId, doc))) continue;
           this.#claimCache.set(claimKey, caseId);
           await this.#settle(events);
-          return new Map(unique.map((p, i) => [p.postId, { caseId, created: i === 0, attached: true }] as const));
+          return openedResults(caseId, unique);
         }
         const { doc } = loaded;
         const fresh = unique.filter((p) => !doc.post_ids.includes(p.postId));
@@ -414,7 +391,7 @@ export class EsCaseStore implements CaseStore {
           post_ids: [...doc.post_ids, ...fresh.map((p) => p.postId)],
           platforms: fresh.reduce((all, p) => addTo(all, p.platform), doc.platforms),
           regions: fresh.reduce((all, p) => addTo(all, p.region), doc.regions),
-          folded: [...doc.folded, ...fresh.map(text)].slice(-FOLDED_POSTS),
+          folded: [...doc.folded, ...fresh.map(foldedOf)].slice(-FOLDED_POSTS),
           pending: this.#pendingWith(doc, event),
         });
         if (!(await this.#save(updated, loaded))) continue;
@@ -427,6 +404,77 @@ export class EsCaseStore implements CaseStore {
       }
       throw new StorageError(`case of claim ${claimKey}: too many concurrent changes, retry`);
     });
+  }
+
+  /** A new case for a claim's posts (the first opens it, the others are attached), with its entries. */
+  #newCase(caseId: string, claimKey: string, posts: readonly FlaggedPost[]): { doc: CaseDoc; events: PendingEvent[] } {
+    const [first, ...rest] = posts as [FlaggedPost, ...FlaggedPost[]];
+    const opened = { ...openCase(first, new Date(), this.#verdictDeadlineMs), id: caseId };
+    const events = [
+      this.#event(caseId, PIPELINE_ACTOR, 'case_opened', null, 'new', { postId: first.postId, claimKey }, first.at),
+    ];
+    if (rest.length > 0) events.push(this.#attachedEvent(caseId, 'new', rest));
+    const state: CaseState = { case: rest.reduce(attachPost, opened), corrections: [], escalations: [], rebuttals: [] };
+    const doc = this.#toDoc(state, null, {
+      post_ids: posts.map((p) => p.postId),
+      platforms: posts.reduce<string[]>((all, p) => addTo(all, p.platform), []),
+      regions: posts.reduce<string[]>((all, p) => addTo(all, p.region), []),
+      folded: posts.map(foldedOf).slice(-FOLDED_POSTS),
+      pending: events,
+    });
+    return { doc, events };
+  }
+
+  /**
+   * Opens the cases of claims this process has not seen, two bulks for all of them: claim
+   * documents created (reserving each claim), then the cases of the claims reserved. Returns
+   * the claims it could not open this way (already reserved by someone, or their case written
+   * meanwhile), for the one-claim path.
+   */
+  async #openClaims(
+    claims: readonly { claimKey: string; posts: readonly FlaggedPost[] }[],
+    byPost: Map<string, RecordResult>,
+  ): Promise<{ claimKey: string; posts: readonly FlaggedPost[] }[]> {
+    const leftover: { claimKey: string; posts: readonly FlaggedPost[] }[] = [];
+    const created = await this.#es.bulk({
+      operations: claims.flatMap((c) => [
+        { create: { _index: this.#i.claims, _id: c.claimKey } },
+        { case_id: caseIdOf(c.claimKey, c.posts[0]!.postId) },
+      ]),
+    });
+    this.#dirty.add(this.#i.claims);
+    const reserved = claims.filter((c, i) => {
+      const item = created.items[i]!.create!;
+      if (!item.error) return true;
+      if (item.status !== 409) throw new StorageError(`could not reserve claim ${c.claimKey}: ${item.error.reason}`);
+      leftover.push(c);
+      return false;
+    });
+    if (reserved.length === 0) return leftover;
+    const built = reserved.map((c) => ({
+      ...c,
+      caseId: caseIdOf(c.claimKey, c.posts[0]!.postId),
+      ...this.#newCase(caseIdOf(c.claimKey, c.posts[0]!.postId), c.claimKey, c.posts),
+    }));
+    const opened = await this.#es.bulk({
+      operations: built.flatMap((b) => [{ create: { _index: this.#i.cases, _id: b.caseId } }, b.doc]),
+    });
+    this.#dirty.add(this.#i.cases);
+    const events: PendingEvent[] = [];
+    built.forEach((b, i) => {
+      const item = opened.items[i]!.create!;
+      if (item.error) {
+        if (item.status !== 409) throw new StorageError(`could not open case ${b.caseId}: ${item.error.reason}`);
+        leftover.push(b);
+        return;
+      }
+      this.#claimCache.set(b.claimKey, b.caseId);
+      this.#remember({ doc: b.doc, seqNo: item._seq_no!, primaryTerm: item._primary_term! });
+      events.push(...b.events);
+      for (const [postId, result] of openedResults(b.caseId, b.posts)) byPost.set(postId, result);
+    });
+    await this.#settle(events);
+    return leftover;
   }
 
   /** The audit entry of posts attached to a case in one write. */
@@ -1261,6 +1309,16 @@ export class EsCaseStore implements CaseStore {
       }
     }
   }
+}
+
+/** The results of posts that opened a case: the first opened it, the others were attached. */
+function openedResults(caseId: string, posts: readonly FlaggedPost[]): Map<string, RecordResult> {
+  return new Map(posts.map((p, i) => [p.postId, { caseId, created: i === 0, attached: true }] as const));
+}
+
+/** The folded text of a post that case search matches. */
+function foldedOf(p: FlaggedPost): string {
+  return foldText([p.title, p.text].filter(Boolean).join('\n'));
 }
 
 /** The list with `value` added once (null and undefined are not added). */

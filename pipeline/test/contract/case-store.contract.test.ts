@@ -99,8 +99,11 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
   });
 
   it('records a batch: one write and one audit entry per claim, duplicates and known posts once', async () => {
-    const { store } = await open();
-    const known = await store.recordFlaggedPost(
+    const { store, again: other } = await open();
+    // The known post was recorded by another process: its claim is new to this store too, so
+    // both claims of the batch go the way of unseen claims (one already reserved elsewhere).
+    const elsewhere = await other();
+    const known = await elsewhere.recordFlaggedPost(
       flagged('p_known', 'Tiêm vắc xin Covid xong bị vô sinh, đừng cho con đi tiêm'),
     );
     const lockdown = (id: string) => flagged(id);
@@ -143,7 +146,7 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
     expect((await store.audit(opened)).length + (await store.audit(known.caseId)).length).toBe(4);
     expect((await store.verifyAudit()).ok).toBe(true);
     expect(await store.recordFlaggedPosts([])).toEqual([]);
-    await store.close();
+    await Promise.all([store.close(), elsewhere.close()]);
   });
 
   it('enforces the workflow and versions', async () => {
