@@ -140,7 +140,16 @@ export class Classifier {
 
   /** Runs the rules and computes the model's features, without scoring. */
   analyze(text: string): Analysis {
+    return this.#analyzeText(text).analysis;
+  }
+
+  /** The analysis, and the folded syllables of the whole text (quotations included). */
+  #analyzeText(text: string): { analysis: Analysis; folded: readonly string[] } {
     const { folded, inQuote } = foldedSyllables(text, QUOTED);
+    return { analysis: this.#judgeQuotes(folded, inQuote), folded };
+  }
+
+  #judgeQuotes(folded: readonly string[], inQuote: readonly boolean[] | null): Analysis {
     const full = this.#analyze(folded);
     // A debunk or a sanction report quotes the rumour it refutes: judge the post without the
     // quotation, but keep the quoted claim's known-claim match so the case can be linked.
@@ -321,7 +330,15 @@ export class Classifier {
   }
 
   classify(text: string): Classification {
-    const a = this.analyze(text);
+    return this.classifyAndFold(text).classification;
+  }
+
+  /**
+   * classify(), with the text's folded syllables (what `foldText` gives, split on spaces), for
+   * callers that also index the text and need not fold it a second time.
+   */
+  classifyAndFold(text: string): { classification: Classification; folded: readonly string[] } {
+    const { analysis: a, folded } = this.#analyzeText(text);
     const model = this.#model;
     let z = model
       ? model.logit(a.hashed, a.named)
@@ -363,7 +380,7 @@ export class Classifier {
       }
     }
     const claimType = a.ruleKind ?? a.knownKind ?? (flagged && model ? model.kindOf(a.hashed) : null);
-    return {
+    const classification: Classification = {
       covid: inScope || flagged,
       flagged,
       score,
@@ -373,6 +390,7 @@ export class Classifier {
       reasons,
       modelVersion: this.modelVersion,
     };
+    return { classification, folded };
   }
 }
 

@@ -86,6 +86,11 @@ export interface IndexedPost {
   readonly post: Post;
   readonly classification: Classification;
   readonly indexedAt: string;
+  /**
+   * `foldText` of the title and text joined by a line break, when the caller already has it (the
+   * classifier folds the same text); the index folds them itself otherwise. Not stored as such.
+   */
+  readonly foldedText?: string;
 }
 
 export interface PostSearchQuery {

@@ -98,8 +98,11 @@ export class StreamProcessor {
         continue;
       }
       const post = parsed.post;
-      const classification = classifier.classify(post.title ? `${post.title}\n${post.text}` : post.text);
-      good.push({ post, classification, indexedAt });
+      // The classifier folds the text; the index stores it folded and need not fold it again.
+      const { classification, folded } = classifier.classifyAndFold(
+        post.title ? `${post.title}\n${post.text}` : post.text,
+      );
+      good.push({ post, classification, indexedAt, foldedText: folded.join(' ') });
     }
     if (dead.length > 0) await bus.publish(TOPICS.postsDead, dead);
     const flaggedPosts = good.filter((g) => g.classification.flagged).map((g) => g.post);

@@ -2,6 +2,7 @@ import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import { foldText, syllables } from '@kc/classifier';
 import { ClassificationSchema, type EvidenceRef, type Post, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
+import { postFolded } from '../folding.js';
 import type { IndexedPost, PostIndex, PostSearchQuery, PostStats } from '../ports.js';
 import { fillDays } from '../stats.js';
 import { aliasOf, dropIndices, ensureIndices, type IndexSpec } from './indices.js';
@@ -81,9 +82,9 @@ export class EsPostIndex implements PostIndex {
 
   async upsert(posts: readonly IndexedPost[]): Promise<void> {
     if (posts.length === 0) return;
-    const operations = posts.flatMap(({ post, classification, indexedAt }) => [
-      { index: { _index: this.#index, _id: post.id } },
-      toDoc(post, classification, indexedAt),
+    const operations = posts.flatMap((indexed) => [
+      { index: { _index: this.#index, _id: indexed.post.id } },
+      toDoc(indexed),
     ]);
     let res: Awaited<ReturnType<Client['bulk']>>;
     try {
@@ -262,8 +263,8 @@ export class EsPostIndex implements PostIndex {
   }
 }
 
-function toDoc(post: Post, classification: IndexedPost['classification'], indexedAt: string): PostDoc {
-  const folded = foldText([post.title, post.text, post.author?.name, post.author?.handle].filter(Boolean).join('\n'));
+function toDoc({ post, classification, indexedAt, foldedText }: IndexedPost): PostDoc {
+  const folded = postFolded(post, foldedText);
   const syl = syllables(folded);
   const bigrams = new Set<string>();
   for (let i = 0; i + 1 < syl.length && bigrams.size < 2000; i++) bigrams.add(`${syl[i]}_${syl[i + 1]}`);

@@ -1,9 +1,10 @@
 import { ClassificationSchema, type EvidenceRef, PostSchema } from '../domain/index.js';
 import { StorageError } from '../errors.js';
+import { postFolded } from '../folding.js';
 import type { IndexedPost, PostIndex, PostSearchQuery, PostStats } from '../ports.js';
 import { fillDays } from '../stats.js';
 import { type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
-import { ftsQuery, ftsText, likePrefix } from './fts.js';
+import { ftsQuery, likePrefix } from './fts.js';
 
 const SCHEMA = [
   `CREATE TABLE posts (
@@ -77,7 +78,7 @@ export class SqlitePostIndex implements PostIndex {
       const link = this.#sql('UPDATE posts SET fts_rowid = ? WHERE id = ?');
       this.#db
         .transaction(() => {
-          for (const { post, classification, indexedAt } of posts) {
+          for (const { post, classification, indexedAt, foldedText } of posts) {
             const old = previous.get(post.id) as number | null | undefined;
             if (old !== undefined && old !== null) unfts.run(old);
             put.run({
@@ -93,7 +94,7 @@ export class SqlitePostIndex implements PostIndex {
               region: post.region,
               claim_type: classification.claimType,
             });
-            const row = fts.run(post.id, ftsText(post.title, post.text, post.author?.name, post.author?.handle));
+            const row = fts.run(post.id, postFolded(post, foldedText));
             link.run(row.lastInsertRowid, post.id);
           }
         })
