@@ -50,7 +50,8 @@ try {
   });
   const analyst = await new ApiClient(app.url).login('phantich');
   const supervisor = await new ApiClient(app.url).login('giamsat');
-  const auth = (c: ApiClient) => ({ authorization: `Bearer ${c.token}` });
+  // Requests as the console's browser sends them: with its session and the encodings it takes.
+  const auth = (c: ApiClient) => ({ authorization: `Bearer ${c.token}`, 'accept-encoding': 'gzip, deflate, br, zstd' });
 
   // Cases for the case views and the verdicts: seeded cases (opened in 2021, each at version 1;
   // the demo crawl's cases have had posts attached, so "version 2 after assignment" would not

@@ -21,7 +21,7 @@ import { claimReview } from '../claim-review.js';
 import type { CaseApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authorize, requireUser } from '../plugins/auth.js';
-import { ResponseCache, sendSerialized } from '../response-cache.js';
+import { ResponseCache, sendCached } from '../response-cache.js';
 import {
   AssignBody,
   AuditList,
@@ -122,7 +122,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
       const key = token === undefined ? '' : JSON.stringify([escalatedOnly, q]);
       if (token !== undefined) {
         const hit = listCache.get(key, token);
-        if (hit !== undefined) return sendSerialized(reply, hit);
+        if (hit !== undefined) return sendCached(req, reply, hit);
       }
       const result = await ctx.cases.list({
         ...(q.status ? { status: q.status } : {}),
@@ -141,9 +141,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: CaseApiContext }> = async 
         offset: q.offset,
       });
       if (token === undefined) return result;
-      const body = JSON.stringify(CaseList.parse(result));
-      listCache.set(key, token, body);
-      return sendSerialized(reply, body);
+      return sendCached(req, reply, listCache.set(key, token, JSON.stringify(CaseList.parse(result))));
     },
   );
 

@@ -35,7 +35,7 @@ import type {
 } from '../ports.js';
 import { type AuditRecord, eventOf, type PosterRecord, posterOf } from '../records.js';
 import { summarizeDurations } from '../stats.js';
-import { type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
+import { changeTracker, type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
 import { ftsQuery, ftsText, likePrefix } from './fts.js';
 
 const SCHEMA = [
@@ -196,6 +196,8 @@ interface CaseRow {
 export class SqliteCaseStore implements CaseStore {
   readonly #db: Db;
   readonly #sql: ReturnType<typeof statementCache>;
+  /** Writes of this process at once, of other processes within 100 ms (like an Elasticsearch refresh). */
+  readonly #changes: () => string;
 
   readonly #verdictDeadlineMs: number;
 
@@ -209,6 +211,7 @@ export class SqliteCaseStore implements CaseStore {
   private constructor(db: Db, verdictDeadlineHours: number) {
     this.#db = db;
     this.#sql = statementCache(db);
+    this.#changes = changeTracker(db);
     this.#verdictDeadlineMs = verdictDeadlineHours * 3_600_000;
     migrate(this.#db, CASE_STORE_SCHEMA);
   }
@@ -377,13 +380,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   changeToken(): string {
-    // data_version moves when another connection commits; total_changes() counts this
-    // connection's own writes (data_version does not see them).
-    const r = this.#sql('SELECT total_changes() AS t, (SELECT data_version FROM pragma_data_version) AS v').get() as {
-      t: number;
-      v: number;
-    };
-    return `${r.v}.${r.t}`;
+    return this.#changes();
   }
 
   async get(caseId: string): Promise<CaseDetail | null> {

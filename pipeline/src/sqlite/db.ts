@@ -35,6 +35,27 @@ export function statementCache(db: Db, limit = 500): (sql: string) => Database.S
   };
 }
 
+/**
+ * A token that changes when the file may have changed: at once for writes through this
+ * connection (`total_changes()`, a counter that starts no transaction), and within `intervalMs`
+ * for commits by other connections (`PRAGMA data_version`, which starts a read transaction:
+ * about as costly as the queries a cached answer saves, so it is asked at most that often).
+ */
+export function changeTracker(db: Db, intervalMs = 100): () => string {
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  let version = 0;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = performance.now();
+    if (now - checkedAt >= intervalMs) {
+      version = dataVersion.get() as number;
+      checkedAt = now;
+    }
+    return `${version}.${totalChanges.get() as number}`;
+  };
+}
+
 /** The numbered schema steps of one component (a store) of a SQLite file. */
 export interface SqliteSchema {
   readonly component: string;

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { type Role, RoleSchema, type SavedSearch, SavedSearchSchema, type User } from '../domain/index.js';
 import { ConflictError } from '../errors.js';
 import type { LoginResult, UserStore } from '../ports.js';
-import { type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
+import { changeTracker, type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -63,6 +63,13 @@ interface UserRow {
 export class SqliteUserStore implements UserStore {
   readonly #db: Db;
   readonly #sql: ReturnType<typeof statementCache>;
+  readonly #changes: () => string;
+  /**
+   * Sessions resolved since the file last changed (a login, a logout, another process's write):
+   * every API request resolves its token, and the answer only changes with such a write.
+   */
+  readonly #sessions = new Map<string, { user: User; expiresAt: string }>();
+  #sessionsToken = '';
 
   static create(options: { file: string }): SqliteUserStore {
     if (!options.file) throw new TypeError('SqliteUserStore needs a file');
@@ -72,6 +79,7 @@ export class SqliteUserStore implements UserStore {
   private constructor(db: Db) {
     this.#db = db;
     this.#sql = statementCache(db);
+    this.#changes = changeTracker(db);
     migrate(this.#db, USER_STORE_SCHEMA);
   }
 
@@ -163,11 +171,23 @@ export class SqliteUserStore implements UserStore {
   }
 
   async resolveSession(token: string): Promise<User | null> {
+    const now = new Date().toISOString();
+    const changes = this.#changes();
+    if (changes !== this.#sessionsToken) {
+      this.#sessions.clear();
+      this.#sessionsToken = changes;
+    }
+    const known = this.#sessions.get(token);
+    if (known) return known.expiresAt > now ? known.user : null;
     const row = this.#sql(
-      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+      `SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ?`,
-    ).get(tokenHash(token), new Date().toISOString()) as UserRow | undefined;
-    return row ? toUser(row) : null;
+    ).get(tokenHash(token), now) as (UserRow & { session_expires_at: string }) | undefined;
+    if (!row) return null;
+    const user = toUser(row);
+    if (this.#sessions.size >= 10_000) this.#sessions.clear();
+    this.#sessions.set(token, { user, expiresAt: row.session_expires_at });
+    return user;
   }
 
   async revokeSession(token: string): Promise<void> {

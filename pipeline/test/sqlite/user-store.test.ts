@@ -26,6 +26,29 @@ describe('SqliteUserStore', () => {
     expect(row.password_hash).not.toContain('mat-khau-dai');
   });
 
+  it('keeps resolved sessions only until the file changes, and lets a cached one expire', async () => {
+    const file = join(tempDir(), 'cases.sqlite');
+    const users = SqliteUserStore.create({ file });
+    const u = await users.add({ username: 'canhsat', role: 'police_liaison', password: 'mat-khau-dai' });
+    const a = await users.createSession(u.id, 60);
+    const b = await users.createSession(u.id, 60);
+    expect(await users.resolveSession(a.token)).toMatchObject({ username: 'canhsat' });
+    expect(await users.resolveSession(b.token)).toMatchObject({ username: 'canhsat' });
+    // Revoked by another process (another connection to the file): refused within 100 ms.
+    const other = SqliteUserStore.create({ file });
+    await other.revokeSession(a.token);
+    await other.close();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await users.resolveSession(a.token)).toBeNull();
+    expect(await users.resolveSession(b.token)).toMatchObject({ username: 'canhsat' });
+    // A session that ends while cached is refused when it ends.
+    const brief = await users.createSession(u.id, 1);
+    expect(await users.resolveSession(brief.token)).toMatchObject({ username: 'canhsat' });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await users.resolveSession(brief.token)).toBeNull();
+    await users.close();
+  });
+
   it('resolves live sessions only, and revokes them', async () => {
     const users = SqliteUserStore.create({ file: join(tempDir(), 'cases.sqlite') });
     const u = await users.add({ username: 'giamsat', role: 'supervisor', password: 'mat-khau-dai' });
