@@ -25,6 +25,9 @@ export const CONSOLE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** API answers are data, never a page: nothing may load or frame them (OWASP REST guidance). */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 export interface BuildAppOptions {
   /** A pino logger to use (the process's); without it the app does not log. */
   readonly loggerInstance?: FastifyBaseLogger;
@@ -86,13 +89,16 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
   await app.register(errorPlugin);
   await app.register(authPlugin, { ctx });
 
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', String(req.id));
     if (!req.url.startsWith('/docs')) {
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'no-referrer');
-      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONSOLE_CSP);
+      if (!reply.hasHeader('content-security-policy')) {
+        reply.header('content-security-policy', req.url.startsWith('/api/') ? API_CSP : CONSOLE_CSP);
+      }
     }
+    done(null, payload);
   });
 
   await app.register(authRoutes, { ctx, ...(options.logins ?? {}) });

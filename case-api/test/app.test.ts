@@ -141,6 +141,10 @@ describe('case API', () => {
     expect(r.headers['content-security-policy']).toMatch(/script-src 'self';/);
     expect(r.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
     expect(r.body).toContain('<html lang="vi">');
+    // API answers are data: nothing may be loaded by or frame them.
+    const api = await ctx.app.inject({ method: 'GET', url: '/api/cases', headers: ctx.as('analyst') });
+    expect(api.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('takes citizen tips without login, refuses bad links and big bodies, and limits the rate', async () => {
