@@ -65,9 +65,10 @@ export async function buildApp(ctx: CaseApiContext, options: BuildAppOptions = {
   app.setValidatorCompiler(validatorCompiler);
   if (ctx.observeRequest) {
     const observe = ctx.observeRequest;
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       // The route's template (/api/cases/:id), never the URL: ids would make a series each.
       observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   }
   app.setSerializerCompiler(serializerCompiler);

@@ -852,7 +852,14 @@ export class SqliteCaseStore implements CaseStore {
     ).run(seq, caseId, at, actor, action, from, to, JSON.stringify(data), prevHash, hash);
   }
 
+  /** The case and its records, read in one transaction: one consistent view, one snapshot to set up. */
   #detail(caseId: string): CaseDetail | null {
+    this.#detailTx ??= this.#db.transaction((id: string) => this.#readDetail(id));
+    return this.#detailTx(caseId);
+  }
+  #detailTx: ((caseId: string) => CaseDetail | null) | null = null;
+
+  #readDetail(caseId: string): CaseDetail | null {
     const row = this.#sql('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
     if (!row) return null;
     const postIds = (
