@@ -76,8 +76,24 @@ try {
   const figures: Figure[] = [];
   figures.push(await load('hello-world (baseline)', `${helloUrl}/hello`));
   figures.push(
-    await load('triage list (50, by priority)', `${app.url}/api/cases?limit=50&sort=priority`, {
+    await load('triage list (50, by priority; cached until a write)', `${app.url}/api/cases?limit=50&sort=priority`, {
       headers: auth(analyst),
+    }),
+  );
+  // The same queue page again and again is answered from the cache until the next write; a
+  // different page each time (a thousand pages of 50, by priority) always reaches the store.
+  let page = 0;
+  figures.push(
+    await load('triage list, a new page each time (no cache)', `${app.url}/api/cases?limit=50&sort=priority`, {
+      headers: auth(analyst),
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            path: `/api/cases?limit=50&sort=priority&offset=${50 * (page++ % 1_000)}`,
+          }),
+        },
+      ],
     }),
   );
   let viewed = 0;
