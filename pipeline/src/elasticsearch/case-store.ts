@@ -361,7 +361,7 @@ export class EsCaseStore implements CaseStore {
           // creates it first opens the case; the others attach to it.
           const { doc, events } = this.#newCase(caseId, claimKey, unique);
           if (!(await this.#createDoc(this.#i.cases, caseId, doc))) continue;
-          this.#claimCache.set(claimKey, caseId);
+          this.#rememberClaim(claimKey, caseId);
           await this.#settle(events);
           return openedResults(caseId, unique);
         }
@@ -395,7 +395,7 @@ export class EsCaseStore implements CaseStore {
           pending: this.#pendingWith(doc, event),
         });
         if (!(await this.#save(updated, loaded))) continue;
-        this.#claimCache.set(claimKey, caseId);
+        this.#rememberClaim(claimKey, caseId);
         await this.#settle([event]);
         const attached = new Set(fresh.map((p) => p.postId));
         return new Map(
@@ -468,7 +468,7 @@ export class EsCaseStore implements CaseStore {
         leftover.push(b);
         return;
       }
-      this.#claimCache.set(b.claimKey, b.caseId);
+      this.#rememberClaim(b.claimKey, b.caseId);
       this.#remember({ doc: b.doc, seqNo: item._seq_no!, primaryTerm: item._primary_term! });
       events.push(...b.events);
       for (const [postId, result] of openedResults(b.caseId, b.posts)) byPost.set(postId, result);
@@ -959,6 +959,13 @@ export class EsCaseStore implements CaseStore {
     const got = await this.#es.get<CaseDoc>({ index: this.#i.cases, id: caseId }, { ignore: [404] });
     if (!got.found || !got._source) return null;
     return this.#remember({ doc: got._source, seqNo: got._seq_no!, primaryTerm: got._primary_term! });
+  }
+
+  /** Claim key → case, the most recent 50,000 (a worker runs for months; claims keep coming). */
+  #rememberClaim(claimKey: string, caseId: string): void {
+    this.#claimCache.delete(claimKey);
+    this.#claimCache.set(claimKey, caseId);
+    if (this.#claimCache.size > 50_000) this.#claimCache.delete(this.#claimCache.keys().next().value!);
   }
 
   #remember(loaded: Loaded): Loaded {
