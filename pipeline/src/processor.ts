@@ -105,19 +105,19 @@ export class StreamProcessor {
       good.push({ post, classification, indexedAt, foldedText: folded.join(' ') });
     }
     if (dead.length > 0) await bus.publish(TOPICS.postsDead, dead);
-    const flaggedPosts = good.filter((g) => g.classification.flagged).map((g) => g.post);
-    const byId = new Map(good.map((g) => [g.post.id, g]));
+    // Each post with its own classification (a post may come twice in a batch, edited between).
+    const flaggedPosts = good.filter((g) => g.classification.flagged);
     // The index and the case store are separate engines: both writes go at once. The batch is
     // committed on the bus only when both are done, and a redelivered batch changes nothing.
     const [, results] = await Promise.all([
       good.length > 0 ? index.upsert(good) : undefined,
       flaggedPosts.length > 0
         ? cases.recordFlaggedPosts(
-            flaggedPosts.map((post) => ({
+            flaggedPosts.map(({ post, classification }) => ({
               postId: post.id,
               title: post.title ?? '',
               text: post.text,
-              classification: byId.get(post.id)!.classification,
+              classification,
               author: post.author,
               at: post.fetchedAt,
               reach: reachOf(post.metrics),
@@ -130,9 +130,9 @@ export class StreamProcessor {
     let opened = 0;
     let attached = 0;
     const evidence: { key: string; value: string }[] = [];
-    flaggedPosts.forEach((post, i) => {
+    flaggedPosts.forEach(({ post, classification }, i) => {
       const result = results[i]!;
-      const kind = byId.get(post.id)!.classification.claimType ?? 'unknown';
+      const kind = classification.claimType ?? 'unknown';
       this.stats.flaggedByKind[kind] = (this.stats.flaggedByKind[kind] ?? 0) + 1;
       if (result.created) opened++;
       else if (result.attached) attached++;

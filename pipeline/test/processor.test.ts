@@ -46,6 +46,24 @@ describe('StreamProcessor', () => {
     });
   });
 
+  it('takes a post given twice in one batch, edited in between, once: its case from the first copy', async () => {
+    const { bus, index, cases, processor } = setup();
+    const rumour = makePost({ text: 'Nghe nói từ 0h đêm nay phong tỏa toàn thành phố, cấm ra đường, share gấp' });
+    const edited = { ...rumour, text: 'Tiêm vắc xin Covid xong bị vô sinh, đừng cho con đi tiêm' };
+    const retracted = { ...rumour, text: 'Xin lỗi mọi người, tin phong tỏa lúc nãy là sai, Sở Y tế đã bác bỏ.' };
+    await bus.publish(
+      TOPICS.postsRaw,
+      [rumour, edited, retracted].map((p) => ({ key: p.id, value: JSON.stringify(p) })),
+    );
+    await processor.start();
+    await until(async () => (await bus.lag('pipeline', TOPICS.postsRaw)) === 0);
+    await processor.stop();
+    expect(processor.stats).toMatchObject({ processed: 3, flagged: 2, casesOpened: 1, failedBatches: 0 });
+    const list = await cases.list({ limit: 10, offset: 0 });
+    expect(list.items.map((c) => [c.postCount, c.claimType])).toEqual([[1, 'fake_order']]);
+    expect((await index.get([rumour.id]))[0]!.post.text).toBe(retracted.text);
+  });
+
   it('sends invalid UTF-8, invalid JSON, wrong schema and oversized posts to dead letters, and goes on', async () => {
     const { bus, index, processor } = setup();
     const good = makePost({ text: 'tin bình thường' });

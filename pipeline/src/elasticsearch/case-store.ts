@@ -306,10 +306,13 @@ export class EsCaseStore implements CaseStore {
   }
 
   async recordFlaggedPosts(posts: readonly FlaggedPost[]): Promise<RecordResult[]> {
-    const claims = [...groupByClaim(posts)].map(([claimKey, group]) => ({
+    // A post given twice in a batch is recorded once, as first given (it may have been edited
+    // into another claim in between).
+    const given = new Set<string>();
+    const unique = posts.filter((p) => !given.has(p.postId) && Boolean(given.add(p.postId)));
+    const claims = [...groupByClaim(unique)].map(([claimKey, group]) => ({
       claimKey,
-      // A post given twice in a batch is recorded once.
-      posts: [...new Map(group.map((i) => [posts[i]!.postId, posts[i]!])).values()],
+      posts: group.map((i) => unique[i]!),
     }));
     const byPost = new Map<string, RecordResult>();
     const unseen = claims.filter((c) => !this.#claimCache.has(c.claimKey));

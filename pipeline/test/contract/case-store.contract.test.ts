@@ -149,6 +149,18 @@ describe.each(adapters)('CaseStore contract: %s', (_name, open) => {
     await Promise.all([store.close(), elsewhere.close()]);
   });
 
+  it('records a post given twice in a batch under two claims once, under the first', async () => {
+    const { store } = await open();
+    const lockdown = flagged('p_x');
+    const vaccine = flagged('p_x', 'Tiêm vắc xin Covid xong bị vô sinh, đừng cho con đi tiêm');
+    const [first, second] = await store.recordFlaggedPosts([lockdown, vaccine]);
+    expect(first).toMatchObject({ created: true, attached: true });
+    expect(second).toEqual({ caseId: first!.caseId, created: false, attached: false });
+    const list = await store.list({ limit: 10, offset: 0 });
+    expect(list.items.map((c) => [c.postCount, c.claimKey])).toEqual([[1, lockdown.classification.claimKey]]);
+    await store.close();
+  });
+
   it('enforces the workflow and versions', async () => {
     const { store } = await open();
     const { caseId } = await store.recordFlaggedPost(flagged('p_a'));
