@@ -79,7 +79,14 @@ export function parseSources(text: string, file = 'sources.yaml'): Source[] {
   if (doc.errors.length > 0) {
     throw new SourceConfigError(`${file} is not valid YAML:\n${doc.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // What the parser lets through but cannot build: an alias to an anchor that is not there
+    // ("*x"), an alias loop, too many aliases.
+    throw new SourceConfigError(`${file} is not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
   const lineOf = (path: readonly PropertyKey[]): number | null => {
     // The deepest node of the path that exists in the document gives the line.
     for (let n = path.length; n >= 0; n--) {

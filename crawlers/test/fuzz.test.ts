@@ -17,6 +17,10 @@ const hostileText = fc.oneof(
     '../../etc/passwd',
     'http://169.254.169.254/',
     '&#x0;&#xD800;&amp;&lt;',
+    // YAML the parser reads but cannot build: aliases to missing anchors (found by this test).
+    '*!',
+    'sources: *list',
+    'a: &x 1\nb: *y',
   ),
 );
 
