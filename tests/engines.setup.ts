@@ -13,8 +13,8 @@ const STALE_AFTER_MS = process.env.CI ? 0 : 3_600_000;
 /**
  * Deletes the indices (and their templates) that test runs left on the node: on CI all of them
  * (before and after the run: CI runs alone), elsewhere those an hour old, so that a run going on
- * at the same time keeps its own. Needed because every store a test opens makes up to seven one-shard indices, and a
- * node refuses new ones past 1,000 shards (CI on 2026-12-03 failed so).
+ * at the same time keeps its own. Every store a test opens makes up to seven one-shard indices,
+ * and a node refuses new ones past 1,000 shards (CI on 2026-12-03 failed so).
  */
 async function dropStaleTestIndices(url: string, olderThanMs: number): Promise<void> {
   // Only on the project's own development node, never on a cluster the variables point elsewhere.
