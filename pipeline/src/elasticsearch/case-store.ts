@@ -317,8 +317,9 @@ export class EsCaseStore implements CaseStore {
     const byPost = new Map<string, RecordResult>();
     const unseen = claims.filter((c) => !this.#claimCache.has(c.claimKey));
     const seen = claims.filter((c) => this.#claimCache.has(c.claimKey));
-    // Claims new to this process are most often new claims: opened together, in two bulks.
-    const rest = unseen.length > 1 ? await this.#guard(() => this.#openClaims(unseen, byPost)) : unseen;
+    // Claims new to this process are most often new claims: reserved and opened together, in two
+    // bulks, without reading anything first (a claim just reserved has no case yet).
+    const rest = unseen.length > 0 ? await this.#guard(() => this.#openClaims(unseen, byPost)) : [];
     // The others, one conditional write each, side by side (they are separate cases).
     await Promise.all(
       [...seen, ...rest].map(async (c) => {
@@ -341,19 +342,14 @@ export class EsCaseStore implements CaseStore {
         // The claim document names the case that collects the claim's posts: a realtime GET,
         // so two workers with the first two posts of a new claim agree on one case.
         const cachedId = this.#claimCache.get(claimKey);
-        // A claim not seen here is most often new: reserving it first saves a read, and a claim
-        // just reserved has no case yet (it is opened below under the reserved id).
-        const reserved =
-          !cachedId && attempt === 0 && (await this.#createDoc(this.#i.claims, claimKey, { case_id: ownCaseId }));
-        const claim =
-          cachedId || reserved
-            ? null
-            : await this.#es.get<{ case_id: string }>({ index: this.#i.claims, id: claimKey }, { ignore: [404] });
+        const claim = cachedId
+          ? null
+          : await this.#es.get<{ case_id: string }>({ index: this.#i.claims, id: claimKey }, { ignore: [404] });
         if (claim && (!claim.found || !claim._source)) {
           if (!(await this.#createDoc(this.#i.claims, claimKey, { case_id: ownCaseId }))) continue;
         }
         const caseId = cachedId ?? claim?._source?.case_id ?? ownCaseId;
-        const loaded = reserved ? null : await this.#load(caseId, true);
+        const loaded = await this.#load(caseId, true);
         if (cachedId && (!loaded || loaded.doc.status === 'closed')) {
           // The cache may be behind: ask the claim document again.
           this.#claimCache.delete(claimKey);
