@@ -68,17 +68,29 @@ export function caseTitleOf(post: Pick<FlaggedPost, 'title' | 'text'>): string {
   return base.length > 140 ? `${base.slice(0, 139)}…` : base || '(không có nội dung)';
 }
 
-/** The posts' positions by claim key, claims in order of first appearance; every post must be flagged. */
-export function groupByClaim(posts: readonly FlaggedPost[]): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  posts.forEach((post, i) => {
+/**
+ * A batch's posts by claim key, claims in order of first appearance; a post given twice is taken
+ * once, as first given (it may have been edited into another claim in between). Every post must
+ * be flagged.
+ */
+export function groupByClaim(posts: readonly FlaggedPost[]): Map<string, FlaggedPost[]> {
+  const groups = new Map<string, FlaggedPost[]>();
+  const given = new Set<string>();
+  for (const post of posts) {
     const claimKey = post.classification.claimKey;
     if (!claimKey) throw new TypeError(`post ${post.postId} is not flagged: it has no claim key`);
+    if (given.has(post.postId)) continue;
+    given.add(post.postId);
     const group = groups.get(claimKey);
-    if (group) group.push(i);
-    else groups.set(claimKey, [i]);
-  });
+    if (group) group.push(post);
+    else groups.set(claimKey, [post]);
+  }
   return groups;
+}
+
+/** The data of the audit entry of posts attached to a case in one write. */
+export function attachedData(posts: readonly FlaggedPost[]): Record<string, unknown> {
+  return posts.length === 1 ? { postId: posts[0]!.postId } : { postIds: posts.map((p) => p.postId) };
 }
 
 /**

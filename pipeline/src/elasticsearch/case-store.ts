@@ -18,6 +18,7 @@ import { foldText } from '@kc/classifier';
 import { auditHash, GENESIS_HASH, verifyChain } from '../audit-chain.js';
 import {
   applyCaseCommand,
+  attachedData,
   attachPost,
   type CaseState,
   caseIdOf,
@@ -306,14 +307,7 @@ export class EsCaseStore implements CaseStore {
   }
 
   async recordFlaggedPosts(posts: readonly FlaggedPost[]): Promise<RecordResult[]> {
-    // A post given twice in a batch is recorded once, as first given (it may have been edited
-    // into another claim in between).
-    const given = new Set<string>();
-    const unique = posts.filter((p) => !given.has(p.postId) && Boolean(given.add(p.postId)));
-    const claims = [...groupByClaim(unique)].map(([claimKey, group]) => ({
-      claimKey,
-      posts: group.map((i) => unique[i]!),
-    }));
+    const claims = [...groupByClaim(posts)].map(([claimKey, group]) => ({ claimKey, posts: group }));
     const byPost = new Map<string, RecordResult>();
     const unseen = claims.filter((c) => !this.#claimCache.has(c.claimKey));
     const seen = claims.filter((c) => this.#claimCache.has(c.claimKey));
@@ -334,9 +328,8 @@ export class EsCaseStore implements CaseStore {
    * one audit entry for the posts attached (plus "case_opened" when the first post opens it).
    */
   async #recordClaim(claimKey: string, posts: readonly FlaggedPost[]): Promise<Map<string, RecordResult>> {
-    const unique = [...new Map(posts.map((p) => [p.postId, p])).values()];
     // The case this claim opens if it has none (or only a closed one): named by its first post.
-    const ownCaseId = caseIdOf(claimKey, unique[0]!.postId);
+    const ownCaseId = caseIdOf(claimKey, posts[0]!.postId);
     return this.#guard(async () => {
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         // The claim document names the case that collects the claim's posts: a realtime GET,
@@ -358,16 +351,16 @@ export class EsCaseStore implements CaseStore {
         if (!loaded) {
           // Reserved by the claim document but not written yet (or its writer died): whoever
           // creates it first opens the case; the others attach to it.
-          const { doc, events } = this.#newCase(caseId, claimKey, unique);
+          const { doc, events } = this.#newCase(caseId, claimKey, posts);
           if (!(await this.#createDoc(this.#i.cases, caseId, doc))) continue;
           this.#rememberClaim(claimKey, caseId);
           await this.#settle(events);
-          return openedResults(caseId, unique);
+          return openedResults(caseId, posts);
         }
         const { doc } = loaded;
-        const fresh = unique.filter((p) => !doc.post_ids.includes(p.postId));
+        const fresh = posts.filter((p) => !doc.post_ids.includes(p.postId));
         if (fresh.length === 0) {
-          return new Map(unique.map((p) => [p.postId, { caseId, created: false, attached: false }] as const));
+          return new Map(posts.map((p) => [p.postId, { caseId, created: false, attached: false }] as const));
         }
         if (doc.status === 'closed') {
           // A closed case takes no more posts: the claim starts a new case.
@@ -398,7 +391,7 @@ export class EsCaseStore implements CaseStore {
         await this.#settle([event]);
         const attached = new Set(fresh.map((p) => p.postId));
         return new Map(
-          unique.map((p) => [p.postId, { caseId, created: false, attached: attached.has(p.postId) }] as const),
+          posts.map((p) => [p.postId, { caseId, created: false, attached: attached.has(p.postId) }] as const),
         );
       }
       throw new StorageError(`case of claim ${claimKey}: too many concurrent changes, retry`);
@@ -450,11 +443,10 @@ export class EsCaseStore implements CaseStore {
       return false;
     });
     if (reserved.length === 0) return leftover;
-    const built = reserved.map((c) => ({
-      ...c,
-      caseId: caseIdOf(c.claimKey, c.posts[0]!.postId),
-      ...this.#newCase(caseIdOf(c.claimKey, c.posts[0]!.postId), c.claimKey, c.posts),
-    }));
+    const built = reserved.map((c) => {
+      const caseId = caseIdOf(c.claimKey, c.posts[0]!.postId);
+      return { ...c, caseId, ...this.#newCase(caseId, c.claimKey, c.posts) };
+    });
     const opened = await this.#es.bulk({
       operations: built.flatMap((b) => [{ create: { _index: this.#i.cases, _id: b.caseId } }, b.doc]),
     });
@@ -478,9 +470,7 @@ export class EsCaseStore implements CaseStore {
 
   /** The audit entry of posts attached to a case in one write. */
   #attachedEvent(caseId: string, status: CaseStatus, posts: readonly FlaggedPost[]): PendingEvent {
-    const last = posts[posts.length - 1]!;
-    const data = posts.length === 1 ? { postId: last.postId } : { postIds: posts.map((p) => p.postId) };
-    return this.#event(caseId, PIPELINE_ACTOR, 'post_attached', status, status, data, last.at);
+    return this.#event(caseId, PIPELINE_ACTOR, 'post_attached', status, status, attachedData(posts), posts.at(-1)!.at);
   }
 
   // ------------------------------------------------------------------ reads

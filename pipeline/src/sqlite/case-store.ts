@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditHash, GENESIS_HASH, verifyChain } from '../audit-chain.js';
 import {
+  attachedData,
   attachPost,
   groupByClaim,
   inPostOrder,
@@ -233,12 +234,7 @@ export class SqliteCaseStore implements CaseStore {
     const groups = groupByClaim(posts);
     return this.#write(() => {
       const byPost = new Map<string, RecordResult>();
-      for (const [claimKey, group] of groups)
-        this.#recordClaim(
-          claimKey,
-          group.map((i) => posts[i]!),
-          byPost,
-        );
+      for (const [claimKey, group] of groups) this.#recordClaim(claimKey, group, byPost);
       return inPostOrder(posts, byPost);
     });
   }
@@ -250,45 +246,42 @@ export class SqliteCaseStore implements CaseStore {
   #recordClaim(claimKey: string, posts: readonly FlaggedPost[], byPost: Map<string, RecordResult>): void {
     const fresh: FlaggedPost[] = [];
     for (const post of posts) {
-      if (byPost.has(post.postId)) continue; // twice in one batch
       const known = this.#sql('SELECT case_id FROM case_posts WHERE post_id = ?').get(post.postId) as
         | { case_id: string }
         | undefined;
       if (known) byPost.set(post.postId, { caseId: known.case_id, created: false, attached: false });
-      else {
-        byPost.set(post.postId, { caseId: '', created: false, attached: true }); // case id below
-        fresh.push(post);
-      }
+      else fresh.push(post);
     }
     if (fresh.length === 0) return;
 
-    let open = this.#sql(
+    const row = this.#sql(
       `SELECT * FROM cases WHERE claim_key = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
     ).get(claimKey) as CaseRow | undefined;
+    let current = row ? toCase(row) : null;
     let attach = fresh;
-    if (!open) {
+    if (!current) {
       const first = fresh[0]!;
-      const opened = openCase(first, new Date(), this.#verdictDeadlineMs);
+      current = openCase(first, new Date(), this.#verdictDeadlineMs);
       this.#sql(
         `INSERT INTO cases (id, status, version, claim_key, claim_type, title, score, post_count, created_at, updated_at,
              reach, priority, verdict_due_at)
            VALUES (?, 'new', 1, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
       ).run(
-        opened.id,
+        current.id,
         claimKey,
-        opened.claimType,
-        opened.title,
-        opened.score,
-        opened.createdAt,
-        opened.updatedAt,
-        opened.reach,
-        opened.priority,
+        current.claimType,
+        current.title,
+        current.score,
+        current.createdAt,
+        current.updatedAt,
+        current.reach,
+        current.priority,
         // The clock starts when the inspectorate detects the post, not when it was published.
-        opened.verdictDueAt,
+        current.verdictDueAt,
       );
-      this.#linkPost(opened.id, first);
+      this.#linkPost(current.id, first);
       this.#appendAudit(
-        opened.id,
+        current.id,
         PIPELINE_ACTOR,
         'case_opened',
         null,
@@ -296,30 +289,19 @@ export class SqliteCaseStore implements CaseStore {
         { postId: first.postId, claimKey },
         first.at,
       );
-      byPost.set(first.postId, { caseId: opened.id, created: true, attached: true });
-      open = this.#sql('SELECT * FROM cases WHERE id = ?').get(opened.id) as CaseRow;
+      byPost.set(first.postId, { caseId: current.id, created: true, attached: true });
       attach = fresh.slice(1);
     }
-    const caseId = open.id;
+    const { id: caseId, status } = current;
     for (const post of attach) byPost.set(post.postId, { caseId, created: false, attached: true });
     if (attach.length === 0) return;
 
-    const before = toCase(open);
-    const after = attach.reduce(attachPost, before);
+    const after = attach.reduce(attachPost, current);
     this.#sql(
       `UPDATE cases SET post_count = ?, score = ?, version = ?, updated_at = ?, reach = ?, priority = ? WHERE id = ?`,
     ).run(after.postCount, after.score, after.version, after.updatedAt, after.reach, after.priority, caseId);
     for (const post of attach) this.#linkPost(caseId, post);
-    const last = attach[attach.length - 1]!;
-    this.#appendAudit(
-      caseId,
-      PIPELINE_ACTOR,
-      'post_attached',
-      open.status,
-      open.status,
-      attach.length === 1 ? { postId: last.postId } : { postIds: attach.map((p) => p.postId) },
-      last.at,
-    );
+    this.#appendAudit(caseId, PIPELINE_ACTOR, 'post_attached', status, status, attachedData(attach), attach.at(-1)!.at);
   }
 
   #linkPost(caseId: string, post: FlaggedPost): void {
