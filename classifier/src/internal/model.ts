@@ -262,6 +262,15 @@ export interface TrainOptions {
   readonly priorBias: number;
   readonly l2Hashed: number;
   readonly l2Named: number;
+  /**
+   * Naive Bayes scaling of the n-gram features (as in NBSVM, Wang & Manning 2012): feature i
+   * enters the regression as s_i = nbOffset + |log-count ratio of i|, the ratio smoothed with
+   * nbSmoothing. The L2 penalty then holds back n-grams that occur alike in claims and other posts
+   * more than those that tell them apart. The stored weight is w_i · s_i, so scoring is unchanged.
+   * Leave nbSmoothing out for plain binary features.
+   */
+  readonly nbSmoothing?: number;
+  readonly nbOffset?: number;
   readonly iterations: number;
   readonly learningRate: number;
   readonly trainedOn: Readonly<Record<string, unknown>>;
@@ -269,8 +278,10 @@ export interface TrainOptions {
 
 /** The training settings `npm run train` uses (chosen by cross-validation on the train split). */
 export const TRAIN_SETTINGS = {
-  l2Hashed: 0.0001,
+  l2Hashed: 0.00003,
   l2Named: 0.02,
+  nbSmoothing: 1,
+  nbOffset: 0.5,
   iterations: 400,
   learningRate: 0.05,
 } as const;
@@ -302,6 +313,7 @@ export function trainModel(examples: readonly Example[], options: TrainOptions):
   const activeList = [...active].sort((x, y) => x - y);
   const namedOf = examples.map((e) => e.named.map((n) => namedIndex.get(n)!));
   const n = examples.length;
+  const scale = nbScale(examples, activeList, dims, options);
 
   for (let t = 1; t <= options.iterations; t++) {
     gw.fill(0);
@@ -310,11 +322,11 @@ export function trainModel(examples: readonly Example[], options: TrainOptions):
     for (let k = 0; k < n; k++) {
       const e = examples[k]!;
       let z = b;
-      for (const i of e.hashed) z += w[i]!;
+      for (const i of e.hashed) z += w[i]! * scale[i]!;
       for (const j of namedOf[k]!) z += v[j]!;
       const p = 1 / (1 + Math.exp(-z));
       const d = (p - e.label) / n;
-      for (const i of e.hashed) gw[i]! += d;
+      for (const i of e.hashed) gw[i]! += d * scale[i]!;
       for (const j of namedOf[k]!) gv[j]! += d;
       gb += d;
     }
@@ -340,7 +352,10 @@ export function trainModel(examples: readonly Example[], options: TrainOptions):
 
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
   const hashed: [number, number][] = [];
-  for (const i of activeList) if (Math.abs(w[i]!) >= 1e-4) hashed.push([i, round(w[i]!)]);
+  for (const i of activeList) {
+    const effective = w[i]! * scale[i]!;
+    if (Math.abs(effective) >= 1e-4) hashed.push([i, round(effective)]);
+  }
   const named: Record<string, number> = {};
   names.forEach((name, j) => {
     named[name] = round(v[j]!);
@@ -355,6 +370,34 @@ export function trainModel(examples: readonly Example[], options: TrainOptions):
     kinds: trainKinds(examples),
     trainedOn: options.trainedOn,
   };
+}
+
+/** Each n-gram's feature value in training (see TrainOptions.nbSmoothing); 1 for all without it. */
+function nbScale(
+  examples: readonly Example[],
+  activeList: readonly number[],
+  dims: number,
+  options: TrainOptions,
+): Float64Array {
+  const scale = new Float64Array(dims).fill(1);
+  const alpha = options.nbSmoothing;
+  if (alpha === undefined) return scale;
+  if (!(alpha > 0)) throw new RangeError(`nbSmoothing must be > 0, got ${alpha}`);
+  const offset = options.nbOffset ?? 0;
+  const pos = new Float64Array(dims);
+  const neg = new Float64Array(dims);
+  for (const e of examples) for (const i of e.hashed) (e.label === 1 ? pos : neg)[i]! += 1;
+  let posTotal = 0;
+  let negTotal = 0;
+  for (const i of activeList) {
+    posTotal += pos[i]! + alpha;
+    negTotal += neg[i]! + alpha;
+  }
+  for (const i of activeList) {
+    const ratio = Math.log((pos[i]! + alpha) / posTotal / ((neg[i]! + alpha) / negTotal));
+    scale[i] = offset + Math.abs(ratio);
+  }
+  return scale;
 }
 
 /** Multinomial naive Bayes (binary features, Laplace smoothing) over the claims' features. */
