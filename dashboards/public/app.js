@@ -1587,7 +1587,11 @@ function pageTexts() {
   }
 }
 
+/** Counts render() calls: a view whose data came back after a later render's is dropped. */
+let renders = 0;
+
 async function render() {
+  const generation = ++renders;
   pageTexts();
   const user = session.user;
   const who = /** @type {HTMLElement} */ (document.getElementById('whoami'));
@@ -1633,10 +1637,12 @@ async function render() {
               : path === '/press'
                 ? await pressView()
                 : await queueView(params);
+    // A later render (a filter submitted while the first queue loaded) owns the page now.
+    if (generation !== renders) return;
     main.replaceChildren(view);
   } catch (err) {
     // After an ended session the login form is already shown.
-    if (err instanceof SessionEnded) return;
+    if (err instanceof SessionEnded || generation !== renders) return;
     main.replaceChildren(
       h('div', { class: 'card' }, h('p', {}, err.message), h('a', { href: '#/' }, t('Về hàng đợi'))),
     );

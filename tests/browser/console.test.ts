@@ -77,6 +77,34 @@ describe('console in Chromium', () => {
     await page.waitForSelector('#login-form');
     await page.close();
   });
+  it('analyst: a slow answer for an earlier list never replaces the filter chosen after it', async () => {
+    const page = await login('phantich');
+    await expect.poll(() => page.locator('tr.case-row').count()).toBe(3);
+    // The unfiltered list (sorted by update) answers late; the false-cure filter chosen meanwhile answers at once.
+    let heldBack: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      heldBack = resolve;
+    });
+    await page.route('**/api/cases?*', async (route) => {
+      if (route.request().url().includes('sort=updated') && !route.request().url().includes('claimType')) await held;
+      await route.continue();
+    });
+    await page.evaluate(() => {
+      location.hash = '#/?sort=updated';
+    });
+    await page.evaluate(() => {
+      location.hash = '#/?sort=updated&claimType=false_cure';
+    });
+    await expect.poll(() => page.locator('tr.case-row').count()).toBe(1);
+    heldBack();
+    // Give the late answer time to arrive and (wrongly) render.
+    await page.waitForLoadState('networkidle');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.locator('tr.case-row').count()).toBe(1);
+    expect(await page.inputValue('#filter-kind')).toBe('false_cure');
+    await page.close();
+  });
+
   it('analyst: filters the queue by claim kind and platform, saves the search and runs it again', async () => {
     const page = await login('phantich');
     await page.selectOption('#filter-kind', 'false_cure');
