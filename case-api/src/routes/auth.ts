@@ -9,14 +9,17 @@ import { errorResponses } from '../schemas/common.js';
 
 export interface AuthRouteOptions {
   readonly ctx: CaseApiContext;
-  /** Login attempts per client address per window: 20 per 5 minutes by default. */
+  /**
+   * Failed login attempts per client address per window: 20 per 5 minutes by default. Successful
+   * logins do not count: a whole office behind one address signs in at eight.
+   */
   readonly attemptsPerWindow?: number;
   readonly windowMs?: number;
 }
 
 /**
- * Login is guarded twice: per client address (a sliding window, against password spraying over
- * many names) and per username (the store's lockout, against guessing one account's password,
+ * Login is guarded twice: per client address (a sliding window of failed attempts, against
+ * password spraying over many names) and per username (the store's lockout, against guessing one account's password,
  * which holds across restarts and API processes).
  */
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, opts) => {
@@ -37,11 +40,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
       },
     },
     async (req, reply) => {
-      if (limiter.refuse(req, reply, (s) => `Quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau ${s} giây.`)) {
+      if (
+        limiter.refuseIfOver(
+          req,
+          reply,
+          (s) => `Quá nhiều lần đăng nhập sai từ địa chỉ này; hãy thử lại sau ${s} giây.`,
+        )
+      ) {
         req.log.warn('login rate limit reached');
         return reply;
       }
       const result = await ctx.users.login(req.body.username, req.body.password);
+      if (!result.ok) limiter.count(req.ip);
       if (!result.ok && result.lockedUntil) {
         const seconds = Math.max(1, Math.ceil((Date.parse(result.lockedUntil) - Date.now()) / 1000));
         req.log.warn({ lockedUntil: result.lockedUntil }, 'login refused: username locked');
