@@ -8,28 +8,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { MODEL_ONLY_THRESHOLD, OUT_OF_SCOPE_THRESHOLD } from '../src/classify.js';
-import {
-  type ClaimKind,
-  Classifier,
-  type Example,
-  FLAG_THRESHOLD,
-  PRIOR_BIAS,
-  rulePriors,
-  trainModel,
-} from '../src/index.js';
+import { Classifier, FLAG_THRESHOLD, PRIOR_BIAS, rulePriors, trainModel } from '../src/index.js';
 import { loadCorpus } from '../src/internal/corpus.js';
 import { TRAIN_SETTINGS } from '../src/internal/model.js';
+import { exampleOf } from '../src/internal/training.js';
 
 const quick = process.argv.includes('--quick');
 // Experiments: TUNE_SETTINGS='{"l2Hashed":0.0003}' overrides the training settings.
 const SETTINGS = { ...TRAIN_SETTINGS, ...JSON.parse(process.env.TUNE_SETTINGS ?? '{}') };
 const rules = new Classifier({ model: null });
 const train = loadCorpus().entries.filter((e) => e.split === 'train');
-const ex = train.map((e) => {
-  const a = rules.analyze(e.text);
-  const x: Example = { hashed: a.hashed, named: a.named, label: e.label, kind: e.label ? (e.kind as ClaimKind) : null };
-  return { e, x };
-});
+const ex = train.map((e) => ({ e, x: exampleOf(rules, e) }));
 const fold = (id: string) => createHash('md5').update(id).digest()[0]! % 5;
 const chosen: [number, number, number] = [FLAG_THRESHOLD, MODEL_ONLY_THRESHOLD, OUT_OF_SCOPE_THRESHOLD];
 const grid: [number, number, number][] = [chosen];

@@ -8,18 +8,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Classifier, PRIOR_BIAS, rulePriors } from '../classify.js';
 import type { ClaimKind } from '../schema.js';
-import { loadCorpus } from './corpus.js';
+import { type CorpusEntry, loadCorpus } from './corpus.js';
 import { type Example, type ModelFile, TRAIN_SETTINGS, trainModel } from './model.js';
+
+/** A corpus post as the model trains on it: the rules' features (`rules` has no model). */
+export function exampleOf(rules: Classifier, e: CorpusEntry): Example {
+  const a = rules.analyze(e.text);
+  return { hashed: a.hashed, named: a.named, label: e.label, kind: e.label === 1 ? (e.kind as ClaimKind) : null };
+}
 
 export function trainFromCorpus(): { model: ModelFile; examples: readonly Example[] } {
   const { entries, sha256 } = loadCorpus();
   const rules = new Classifier({ model: null });
-  const examples: Example[] = entries
-    .filter((e) => e.split === 'train')
-    .map((e) => {
-      const a = rules.analyze(e.text);
-      return { hashed: a.hashed, named: a.named, label: e.label, kind: e.label === 1 ? (e.kind as ClaimKind) : null };
-    });
+  const examples = entries.filter((e) => e.split === 'train').map((e) => exampleOf(rules, e));
   const source = (file: string) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8');
   const version = `lr-v2-${createHash('sha256')
     .update(sha256)
