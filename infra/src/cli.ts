@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Classifier } from '@kc/classifier';
 import type { CrawlProgress } from '@kc/crawlers';
-import { ConflictError, checkReadiness, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
+import { ConflictError, checkReadiness, NotFoundError, ROLES, RoleSchema, StreamProcessor, TOPICS } from '@kc/pipeline';
 import pino from 'pino';
 import { BackupCorruptError, backup, restore } from './backup.js';
 import { ConfigError, configurationReference, type KcConfig, loadConfig } from './config.js';
@@ -31,7 +31,14 @@ Lệnh:
   users add --username U --role R --password-stdin [--display-name "Tên"]
                          Tạo tài khoản; mật khẩu đọc từ stdin (không lộ trong lịch sử lệnh).
                          Vai trò: ${ROLES.join(', ')}
-  users list             Liệt kê tài khoản.
+  users list             Liệt kê tài khoản và trạng thái (hoạt động, bị khóa tạm, đã vô hiệu hóa).
+  users password --username U --password-stdin
+                         Đặt mật khẩu mới (đọc từ stdin); mọi phiên đăng nhập của tài khoản kết thúc.
+  users unlock --username U
+                         Mở khóa tài khoản bị khóa tạm vì đăng nhập sai nhiều lần.
+  users disable --username U | users enable --username U
+                         Vô hiệu hóa tài khoản (người đã nghỉ việc: không đăng nhập được, phiên đang mở
+                         kết thúc ngay, không được giao việc) hoặc cho hoạt động lại.
   crawl [--source ID]    Thu thập một lượt các nguồn (hoặc một nguồn) và đưa bài vào hàng đợi xử lý;
                          hiện tiến độ từng nguồn. Không có sources.yaml: thu thập trang web mẫu.
   worker                 Chỉ chạy bộ xử lý luồng (posts.raw → phân loại → chỉ mục → hồ sơ), không có
@@ -54,6 +61,67 @@ Mã thoát: 0 thành công · 1 kiểm tra phát hiện sai lệch · 2 sai cú 
 `;
 
 class UsageError extends Error {}
+
+/** The user store's input errors (TypeError, in English) as the administrator reads them. */
+function accountInputMessage(err: TypeError): string {
+  if (/^password/.test(err.message)) return 'mật khẩu phải có ít nhất 8 ký tự';
+  if (/^username/.test(err.message))
+    return 'tên đăng nhập phải có 3–40 ký tự: chữ cái, chữ số, dấu chấm, gạch ngang, gạch dưới';
+  if (/role/i.test(err.message)) return `vai trò phải là một trong: ${ROLES.join(', ')}`;
+  return err.message;
+}
+
+/** `users password|unlock|disable|enable --username U`: an account's lifecycle. */
+async function accountCommand(
+  stores: Stores,
+  action: 'password' | 'unlock' | 'disable' | 'enable',
+  args: string[],
+): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { username: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    strict: true,
+  });
+  const username = values.username;
+  if (!username) throw new UsageError('thiếu --username');
+  try {
+    switch (action) {
+      case 'password': {
+        if (!values['password-stdin']) throw new UsageError('mật khẩu phải đưa qua stdin: thêm --password-stdin');
+        const password = await readStdin();
+        const user = await stores.users.setPassword(username, password);
+        process.stdout.write(`Đã đặt mật khẩu mới cho ${user.username}; các phiên đăng nhập cũ đã kết thúc.\n`);
+        return 0;
+      }
+      case 'unlock': {
+        if (!(await stores.users.accounts()).some((a) => a.username.toLowerCase() === username.toLowerCase())) {
+          throw new NotFoundError(username);
+        }
+        const cleared = await stores.users.unlock(username);
+        process.stdout.write(
+          cleared
+            ? `Đã mở khóa tài khoản ${username}.\n`
+            : `Tài khoản ${username} không bị khóa; không có gì thay đổi.\n`,
+        );
+        return 0;
+      }
+      case 'disable': {
+        const user = await stores.users.setDisabled(username, true);
+        process.stdout.write(`Đã vô hiệu hóa tài khoản ${user.username}; các phiên đăng nhập đã kết thúc.\n`);
+        return 0;
+      }
+      case 'enable': {
+        const user = await stores.users.setDisabled(username, false);
+        process.stdout.write(`Tài khoản ${user.username} hoạt động trở lại.\n`);
+        return 0;
+      }
+    }
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new UsageError(`không có tài khoản ${username}`);
+    if (err instanceof TypeError) throw new UsageError(accountInputMessage(err));
+    throw err;
+  }
+}
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Mật khẩu: ');
@@ -128,7 +196,7 @@ async function run(argv: string[]): Promise<number> {
           process.stdout.write(`Đã tạo tài khoản ${user.username} (${user.role}).\n`);
         } catch (err) {
           if (err instanceof ConflictError) throw new UsageError(`tài khoản ${values.username} đã tồn tại`);
-          if (err instanceof TypeError) throw new UsageError(err.message);
+          if (err instanceof TypeError) throw new UsageError(accountInputMessage(err));
           throw err;
         }
         return 0;
@@ -146,11 +214,21 @@ async function run(argv: string[]): Promise<number> {
       case 'report weekly':
         return await reportCommand(config, stores, rest);
       case 'users list': {
-        for (const u of await stores.users.list()) {
-          process.stdout.write(`${u.username}\t${u.role}\t${u.displayName ?? ''}\n`);
+        for (const a of await stores.users.accounts()) {
+          const state = a.disabledAt
+            ? `đã vô hiệu hóa từ ${a.disabledAt}`
+            : a.lockedUntil
+              ? `bị khóa đến ${a.lockedUntil}`
+              : 'hoạt động';
+          process.stdout.write(`${a.username}\t${a.role}\t${a.displayName ?? ''}\t${state}\n`);
         }
         return 0;
       }
+      case 'users password':
+      case 'users unlock':
+      case 'users disable':
+      case 'users enable':
+        return await accountCommand(stores, command as 'password' | 'unlock' | 'disable' | 'enable', rest);
       case 'audit verify': {
         const r = await stores.cases.verifyAudit();
         if (r.ok) {

@@ -329,11 +329,34 @@ export type LoginResult =
   | { readonly ok: true; readonly user: User }
   | { readonly ok: false; readonly lockedUntil: string | null };
 
+/** A user as administrators see it: with the account's state. */
+export interface Account extends User {
+  /** When an administrator disabled it; null when it may log in. */
+  readonly disabledAt: string | null;
+  /** Until when logins are refused after repeated failures; null when not locked. */
+  readonly lockedUntil: string | null;
+  /** Consecutive failed logins counted toward the lock. */
+  readonly failedLogins: number;
+}
+
 export interface UserStore {
   add(input: { username: string; role: Role; password: string; displayName?: string | null }): Promise<User>;
+  /** Users that may log in (disabled accounts are left out: no work goes to them). */
   list(): Promise<User[]>;
+  /** Every account with its state, disabled ones included, for administrators. */
+  accounts(now?: Date): Promise<Account[]>;
+  /** Clears a username's failed logins and lock; false when there was nothing to clear. */
+  unlock(username: string): Promise<boolean>;
+  /** A new password: ends the user's sessions and clears the lock. NotFoundError for no such user. */
+  setPassword(username: string, password: string): Promise<User>;
+  /**
+   * Disables an account (its sessions end; logins answer as a wrong password does) or enables it
+   * again. NotFoundError for no such user.
+   */
+  setDisabled(username: string, disabled: boolean, now?: Date): Promise<User>;
+  /** Accounts, disabled ones included (none at all: the first start creates the demo accounts). */
   count(): Promise<number>;
-  /** Checks the password; null when the user does not exist or the password is wrong. */
+  /** Checks the password; null when the user does not exist, is disabled or the password is wrong. */
   authenticate(username: string, password: string): Promise<User | null>;
   /**
    * A login attempt with lockout: after LOGIN_LOCKOUT.failures consecutive failures a username

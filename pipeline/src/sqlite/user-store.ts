@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type Role, RoleSchema, type SavedSearch, SavedSearchSchema, type User } from '../domain/index.js';
-import { ConflictError } from '../errors.js';
-import type { LoginResult, UserStore } from '../ports.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { Account, LoginResult, UserStore } from '../ports.js';
 import { changeTracker, type Db, migrate, openDb, type SqliteSchema, statementCache } from './db.js';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -40,6 +40,8 @@ const SCHEMA = [
      failures INTEGER NOT NULL,
      locked_until TEXT
    );`,
+  // 4: accounts an administrator disabled (staff who left): no login, no session.
+  'ALTER TABLE users ADD COLUMN disabled_at TEXT;',
 ];
 
 /** Consecutive failed logins of one username that lock it, and for how long. */
@@ -57,6 +59,7 @@ interface UserRow {
   role: Role;
   display_name: string | null;
   password_hash: string;
+  disabled_at: string | null;
 }
 
 /** Users with scrypt password hashes and opaque session tokens (only their hashes are stored). */
@@ -88,10 +91,7 @@ export class SqliteUserStore implements UserStore {
       throw new TypeError('username must be 3–40 letters, digits, dots, dashes or underscores');
     }
     RoleSchema.parse(input.role);
-    if (input.password.length < 8) throw new TypeError('password must have at least 8 characters');
-    const salt = randomBytes(16);
-    const key = await scryptAsync(input.password.normalize('NFC'), salt, KEY_LEN, SCRYPT);
-    const hash = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+    const hash = await passwordHash(input.password);
     const id = `usr_${randomUUID()}`;
     try {
       this.#sql(
@@ -107,7 +107,9 @@ export class SqliteUserStore implements UserStore {
   }
 
   async list(): Promise<User[]> {
-    return (this.#sql('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+    return (this.#sql('SELECT * FROM users WHERE disabled_at IS NULL ORDER BY username').all() as UserRow[]).map(
+      toUser,
+    );
   }
 
   async count(): Promise<number> {
@@ -128,11 +130,68 @@ export class SqliteUserStore implements UserStore {
     });
     const want = Buffer.from(expected!, 'base64');
     if (!row || want.length !== key.length || !timingSafeEqual(want, key)) return null;
+    // A disabled account answers as a wrong password does: the answer tells nothing more.
+    if (row.disabled_at !== null) return null;
     return toUser(row);
   }
 
+  async accounts(now = new Date()): Promise<Account[]> {
+    const rows = this.#sql(
+      `SELECT u.*, f.failures, f.locked_until FROM users u
+         LEFT JOIN login_failures f ON f.username = lower(u.username) ORDER BY u.username`,
+    ).all() as (UserRow & { failures: number | null; locked_until: string | null })[];
+    return rows.map((r) => ({
+      ...toUser(r),
+      disabledAt: r.disabled_at,
+      lockedUntil: r.locked_until && r.locked_until > now.toISOString() ? r.locked_until : null,
+      failedLogins: r.failures ?? 0,
+    }));
+  }
+
+  async unlock(username: string): Promise<boolean> {
+    return this.#sql('DELETE FROM login_failures WHERE username = ?').run(loginKey(username)).changes > 0;
+  }
+
+  async setPassword(username: string, password: string): Promise<User> {
+    const hash = await passwordHash(password);
+    return this.#db
+      .transaction(() => {
+        const row = this.#userRow(username);
+        this.#sql('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, row.id);
+        this.#sql('DELETE FROM sessions WHERE user_id = ?').run(row.id);
+        this.#sql('DELETE FROM login_failures WHERE username = ?').run(loginKey(username));
+        return toUser(row);
+      })
+      .immediate();
+  }
+
+  async setDisabled(username: string, disabled: boolean, now = new Date()): Promise<User> {
+    return this.#db
+      .transaction(() => {
+        const row = this.#userRow(username);
+        if (disabled) {
+          // Disabling twice keeps the first date.
+          this.#sql('UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE id = ?').run(
+            now.toISOString(),
+            row.id,
+          );
+          this.#sql('DELETE FROM sessions WHERE user_id = ?').run(row.id);
+        } else {
+          this.#sql('UPDATE users SET disabled_at = NULL WHERE id = ?').run(row.id);
+        }
+        return toUser(row);
+      })
+      .immediate();
+  }
+
+  #userRow(username: string): UserRow {
+    const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    if (!row) throw new NotFoundError(`no user ${username}`);
+    return row;
+  }
+
   async login(username: string, password: string, now = new Date()): Promise<LoginResult> {
-    const key = username.trim().toLowerCase().slice(0, 100);
+    const key = loginKey(username);
     const row = this.#sql('SELECT failures, locked_until FROM login_failures WHERE username = ?').get(key) as
       | { failures: number; locked_until: string | null }
       | undefined;
@@ -181,7 +240,7 @@ export class SqliteUserStore implements UserStore {
     if (known) return known.expiresAt > now ? known.user : null;
     const row = this.#sql(
       `SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?`,
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
     ).get(tokenHash(token), now) as (UserRow & { session_expires_at: string }) | undefined;
     if (!row) return null;
     const user = toUser(row);
@@ -250,6 +309,18 @@ export class SqliteUserStore implements UserStore {
   async close(): Promise<void> {
     this.#db.close();
   }
+}
+
+/** How failed logins are keyed: the name as typed, trimmed and lower-cased (known or not). */
+function loginKey(username: string): string {
+  return username.trim().toLowerCase().slice(0, 100);
+}
+
+async function passwordHash(password: string): Promise<string> {
+  if (password.length < 8) throw new TypeError('password must have at least 8 characters');
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password.normalize('NFC'), salt, KEY_LEN, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 function tokenHash(token: string): string {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, LOGIN_LOCKOUT, SqliteUserStore } from '../../src/index.js';
+import { ConflictError, LOGIN_LOCKOUT, NotFoundError, SqliteUserStore } from '../../src/index.js';
 import { tempDir } from '../helpers.js';
 
 describe('SqliteUserStore', () => {
@@ -96,6 +96,50 @@ describe('SqliteUserStore', () => {
       expect(await users.login('khongco', 'sai', t0)).toEqual({ ok: false, lockedUntil: null });
     }
     expect(await users.login('khongco', 'sai', t0)).toEqual({ ok: false, lockedUntil: until });
+    await users.close();
+  });
+
+  it('disables and enables accounts, sets passwords and unlocks names, ending sessions where it must', async () => {
+    const file = join(tempDir(), 'cases.sqlite');
+    const users = SqliteUserStore.create({ file });
+    const u = await users.add({ username: 'phantich', role: 'analyst', password: 'mat-khau-dai' });
+    await users.add({ username: 'giamsat', role: 'supervisor', password: 'mat-khau-dai' });
+    const session = await users.createSession(u.id, 600);
+    const t0 = new Date('2026-12-03T08:00:00Z');
+
+    expect(await users.setDisabled('PhanTich', true, t0)).toMatchObject({ username: 'phantich' });
+    await users.setDisabled('phantich', true, new Date('2026-12-04T08:00:00Z'));
+    expect(await users.resolveSession(session.token)).toBeNull();
+    expect(await users.authenticate('phantich', 'mat-khau-dai')).toBeNull();
+    expect((await users.login('phantich', 'mat-khau-dai')).ok).toBe(false);
+    expect((await users.list()).map((x) => x.username)).toEqual(['giamsat']);
+    expect(await users.count()).toBe(2);
+    expect((await users.accounts()).find((a) => a.username === 'phantich')).toMatchObject({
+      disabledAt: t0.toISOString(), // disabling twice keeps the first date
+      failedLogins: 1,
+    });
+    await users.setDisabled('phantich', false);
+    expect(await users.unlock('phantich')).toBe(true);
+    expect(await users.unlock('phantich')).toBe(false);
+    expect((await users.login('phantich', 'mat-khau-dai')).ok).toBe(true);
+
+    // Locked, then a new password: the lock goes, and so do the sessions of the old one.
+    const old = await users.createSession(u.id, 600);
+    for (let i = 0; i < LOGIN_LOCKOUT.failures; i++) await users.login('phantich', 'sai');
+    expect((await users.accounts()).find((a) => a.username === 'phantich')?.lockedUntil).not.toBeNull();
+    await expect(users.setPassword('phantich', 'ngan')).rejects.toThrow(TypeError);
+    await users.setPassword('phantich', 'mat-khau-moi-dai');
+    expect(await users.resolveSession(old.token)).toBeNull();
+    expect((await users.accounts()).find((a) => a.username === 'phantich')).toMatchObject({
+      lockedUntil: null,
+      failedLogins: 0,
+    });
+    expect(await users.authenticate('phantich', 'mat-khau-dai')).toBeNull();
+    expect(await users.authenticate('phantich', 'mat-khau-moi-dai')).toMatchObject({ username: 'phantich' });
+
+    for (const op of [() => users.setDisabled('khong-ai', true), () => users.setPassword('khong-ai', 'mat-khau-dai')]) {
+      await expect(op()).rejects.toThrow(NotFoundError);
+    }
     await users.close();
   });
 });
