@@ -145,7 +145,8 @@ describe('infra/docker-compose.yml', () => {
   for (const name of APP_SERVICES) {
     describe(name, () => {
       it('sets only settings that infra/src/config.ts knows, and loadConfig accepts them', () => {
-        const env = envOf(service(name));
+        // Node's own variables (the worker's heap bound) are not the application's settings.
+        const env = Object.fromEntries(Object.entries(envOf(service(name))).filter(([k]) => k !== 'NODE_OPTIONS'));
         const known = Object.keys(ConfigSchema.shape);
         expect(Object.keys(env).length).toBeGreaterThan(0);
         for (const key of Object.keys(env)) expect(known, `${name}: ${key} is not a setting`).toContain(key);
@@ -246,6 +247,14 @@ describe('infra/docker-compose.yml', () => {
       expect(read('infra/bin/kc.js')).toContain("import('../src/cli.ts')");
     }
     expect(service('worker').deploy?.replicas).toBeGreaterThanOrEqual(1);
+  });
+
+  it('worker runs with the bounded heap its memory figures were measured with', () => {
+    // tests/bench/pipeline-memory.ts runs the worker with the same bound (its --heap-mb default).
+    const bench = read('tests/bench/pipeline-memory.ts');
+    const measured = /heap-mb': \{ type: 'string', default: '(\d+)' \}/.exec(bench)?.[1];
+    expect(measured, 'the memory benchmark names its default heap bound').toBeDefined();
+    expect(envOf(service('worker')).NODE_OPTIONS).toBe(`--max-old-space-size=${measured}`);
   });
 
   it('api and kibana publish their ports on 127.0.0.1 only; Kafka and Elasticsearch publish none', () => {
