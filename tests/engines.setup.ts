@@ -10,7 +10,7 @@ import { ES_CLUSTER_NAME, startEngines, stopEngines } from '../infra/engines/eng
 /** Index names made by tests and benchmarks: a word, 8 random letters or digits, a dash. */
 const TEST_INDEX = /^[a-z0-9]+-[0-9a-z]{8}-/;
 /** Kafka topics of the same runs (tests/helpers scaleOutEnv): the run's name, then a dot. */
-const TEST_TOPIC = /^([a-z0-9]+-[0-9a-z]{1,8})\./;
+const TEST_TOPIC = /^([a-z0-9]+-[0-9a-z]{8})\./;
 const STALE_AFTER_MS = process.env.CI ? 0 : 3_600_000;
 
 /**

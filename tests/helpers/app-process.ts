@@ -54,7 +54,8 @@ export function scaleOutEnv(tag: string): Record<string, string> {
   const brokers = process.env.KAFKA_BROKERS;
   const node = process.env.ELASTICSEARCH_URL;
   if (!brokers || !node) throw new Error('KAFKA_BROKERS and ELASTICSEARCH_URL must be set by the global setup');
-  const run = `${tag}-${Math.random().toString(36).slice(2, 10)}`;
+  // Always 8 letters or digits: the test setup recognises earlier runs' indices and topics by it.
+  const run = `${tag}-${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
   return {
     KC_BUS: 'kafka',
     KAFKA_BROKERS: brokers,

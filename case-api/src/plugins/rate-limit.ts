@@ -25,11 +25,9 @@ export class SlidingWindowLimiter {
   /** The seconds `key` must wait when it is over the limit, else null; counts nothing. */
   wait(key: string, now = Date.now()): number | null {
     const recent = (this.#seen.get(key) ?? []).filter((t) => now - t < this.#windowMs);
-    this.#seen.set(key, recent);
-    if (recent.length < this.#limit) {
-      if (recent.length === 0) this.#seen.delete(key);
-      return null;
-    }
+    if (recent.length === 0) this.#seen.delete(key);
+    else this.#seen.set(key, recent);
+    if (recent.length < this.#limit) return null;
     return Math.max(1, Math.ceil((this.#windowMs - (now - recent[0]!)) / 1000));
   }
 

@@ -19,8 +19,8 @@ export interface AuthRouteOptions {
 
 /**
  * Login is guarded twice: per client address (a sliding window of failed attempts, against
- * password spraying over many names) and per username (the store's lockout, against guessing one account's password,
- * which holds across restarts and API processes).
+ * password spraying over many names) and per username (the store's lockout, against guessing one
+ * account's password, which holds across restarts and API processes).
  */
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, opts) => {
   const { ctx } = opts;
